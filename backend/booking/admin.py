@@ -1,0 +1,194 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+
+from booking.exceptions import BookingError
+from booking.models import Booking, BookingSeat, Hall, Movie, Seat, ShowSeat, Showtime, Venue
+from booking.services.holds import release_holds_by_admin
+from booking.services.showtimes import create_showtime, generate_seats
+
+
+class HallInline(admin.TabularInline):
+    model = Hall
+    extra = 0
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "city"]
+    search_fields = ["name", "city"]
+    inlines = [HallInline]
+
+
+class SeatInline(admin.TabularInline):
+    model = Seat
+    extra = 0
+    ordering = ["row", "number"]
+
+
+class GenerateSeatsForm(forms.Form):
+    rows = forms.IntegerField(min_value=1, max_value=702, help_text="Rows A, B, C, ...")
+    seats_per_row = forms.IntegerField(min_value=1, max_value=999)
+
+
+@admin.register(Hall)
+class HallAdmin(admin.ModelAdmin):
+    list_display = ["name", "venue", "seat_count"]
+    list_filter = ["venue"]
+    search_fields = ["name", "venue__name"]
+    inlines = [SeatInline]
+    change_form_template = "admin/booking/hall/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("venue").annotate(num_seats=Count("seats"))
+
+    @admin.display(description="Seats", ordering="num_seats")
+    def seat_count(self, hall):
+        return hall.num_seats
+
+    def get_urls(self):
+        custom = [
+            path(
+                "<int:hall_id>/generate-seats/",
+                self.admin_site.admin_view(self.generate_seats_view),
+                name="booking_hall_generate_seats",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def generate_seats_view(self, request, hall_id):
+        hall = self.get_object(request, str(hall_id))
+        if hall is None or not self.has_change_permission(request, hall):
+            return redirect("admin:booking_hall_changelist")
+        form = GenerateSeatsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                added = generate_seats(hall=hall, **form.cleaned_data)
+            except BookingError as exc:
+                form.add_error(None, exc.detail)
+            else:
+                self.message_user(request, f"Added {added} seats to {hall}.", messages.SUCCESS)
+                return redirect(reverse("admin:booking_hall_change", args=[hall.pk]))
+        context = {**self.admin_site.each_context(request), "hall": hall, "form": form, "title": "Generate seats"}
+        return render(request, "admin/booking/hall/generate_seats.html", context)
+
+
+@admin.register(Movie)
+class MovieAdmin(admin.ModelAdmin):
+    list_display = ["title", "duration_minutes"]
+    search_fields = ["title"]
+
+
+class ShowtimeForm(forms.ModelForm):
+    class Meta:
+        model = Showtime
+        fields = ["hall", "movie", "starts_at", "ends_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ends_at"].required = False
+        self.fields["ends_at"].help_text = "Leave empty to use the movie's running time."
+
+    def clean(self):
+        cleaned = super().clean()
+        # Fill the default before model validation checks the no-overlap constraint against it.
+        if not cleaned.get("ends_at") and cleaned.get("starts_at") and cleaned.get("movie"):
+            cleaned["ends_at"] = cleaned["starts_at"] + timedelta(minutes=cleaned["movie"].duration_minutes)
+        return cleaned
+
+
+@admin.register(Showtime)
+class ShowtimeAdmin(admin.ModelAdmin):
+    form = ShowtimeForm
+    list_display = ["movie", "hall", "starts_at", "ends_at", "booked", "held", "capacity"]
+    list_filter = ["hall__venue", "hall", "movie"]
+    date_hierarchy = "starts_at"
+    search_fields = ["movie__title", "hall__name"]
+    list_select_related = ["movie", "hall__venue"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                num_seats=Count("show_seats"),
+                num_booked=Count("show_seats", filter=Q(show_seats__status=ShowSeat.Status.BOOKED)),
+                num_held=Count("show_seats", filter=Q(show_seats__status=ShowSeat.Status.HELD)),
+            )
+        )
+
+    @admin.display(description="Booked", ordering="num_booked")
+    def booked(self, showtime):
+        return showtime.num_booked
+
+    @admin.display(description="Held (incl. expired)", ordering="num_held")
+    def held(self, showtime):
+        return showtime.num_held
+
+    @admin.display(description="Seats", ordering="num_seats")
+    def capacity(self, showtime):
+        return showtime.num_seats
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a showtime to another hall would orphan its seat rows.
+        return ["hall"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = create_showtime(hall=obj.hall, movie=obj.movie, starts_at=obj.starts_at, ends_at=obj.ends_at)
+        obj.pk = created.pk
+
+
+@admin.register(ShowSeat)
+class ShowSeatAdmin(admin.ModelAdmin):
+    list_display = ["showtime", "seat", "status", "held_by", "held_until", "booked_at"]
+    list_filter = ["status", "showtime__hall"]
+    search_fields = ["showtime__movie__title", "held_by__username"]
+    list_select_related = ["showtime__movie", "showtime__hall", "seat", "held_by"]
+    actions = ["release_selected_holds"]
+    # Seat state changes only through the services (locks, version bumps); the admin looks and releases.
+    readonly_fields = ["showtime", "seat", "status", "held_by", "held_until", "booked_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Release selected holds")
+    def release_selected_holds(self, request, queryset):
+        try:
+            released = release_holds_by_admin(show_seat_ids=list(queryset.values_list("pk", flat=True)))
+        except BookingError as exc:
+            self.message_user(request, exc.detail, messages.ERROR)
+            return
+        self.message_user(request, f"Released {released} holds.", messages.SUCCESS)
+
+
+class BookingSeatInline(admin.TabularInline):
+    model = BookingSeat
+    extra = 0
+    can_delete = False
+    readonly_fields = ["show_seat"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["reference", "user", "showtime", "created_at"]
+    search_fields = ["reference", "user__username", "user__email"]
+    list_filter = ["showtime__hall__venue"]
+    list_select_related = ["user", "showtime__movie", "showtime__hall"]
+    readonly_fields = ["reference", "showtime", "user", "idempotency_key", "created_at"]
+    inlines = [BookingSeatInline]
+
+    def has_add_permission(self, request):
+        return False

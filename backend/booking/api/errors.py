@@ -1,0 +1,64 @@
+"""The one place API errors get their shape: `{"detail": str, "code": str, "seat_ids"?, "errors"?}`."""
+
+from django.http import JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from booking.exceptions import BookingError
+
+
+def _first_error(errors) -> tuple[str, str, str]:
+    """(field path, message, code) of the first error in a DRF error tree."""
+    if isinstance(errors, dict):
+        for field, value in errors.items():
+            path, message, code = _first_error(value)
+            return (f"{field}.{path}" if path else str(field)), message, code
+    if isinstance(errors, list) and errors:
+        return _first_error(errors[0])
+    return "", str(errors), getattr(errors, "code", "invalid")
+
+
+def _plain(errors):
+    """An error tree with ErrorDetail objects turned into plain strings."""
+    if isinstance(errors, dict):
+        return {str(key): _plain(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_plain(item) for item in errors]
+    return str(errors)
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, BookingError):
+        set_rollback()  # keep DRF's guarantee: an error response commits nothing
+        body = {"detail": exc.detail, "code": exc.code}
+        if exc.seat_ids is not None:
+            body["seat_ids"] = exc.seat_ids
+        if exc.errors:
+            body["errors"] = exc.errors
+        return Response(body, status=exc.status_code)
+
+    response = drf_exception_handler(exc, context)  # also calls set_rollback()
+    if response is None:
+        return None  # an unexpected error: a real 500, logged by Django
+
+    if isinstance(exc, exceptions.ValidationError):
+        path, message, code = _first_error(exc.detail)
+        detail = f"{path}: {message}" if path and path != "non_field_errors" else message
+        errors = _plain(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": _plain(exc.detail)}
+        response.data = {"detail": detail, "code": code, "errors": errors}
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        response.data = {"detail": str(detail), "code": code}
+    return response
+
+
+def json_error(status_code: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=status_code)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown /api/ paths (and non-numeric ids) get the API's JSON 404, never an HTML page."""
+    return json_error(status.HTTP_404_NOT_FOUND, "Not found.", "not_found")

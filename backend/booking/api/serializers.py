@@ -1,0 +1,103 @@
+"""Input validation and output shapes of the API. Views stay thin; services stay HTTP-free."""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from booking.selectors import isoformat_utc
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer that is a JSON number: "5", 5.0 and true are wrong types, not ids."""
+
+    default_error_messages = {"invalid": "A whole number is required."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+MAX_ID = 2**63 - 1  # PostgreSQL bigint: larger ids cannot exist and would fail in the query
+
+
+class SeatSelectionSerializer(serializers.Serializer):
+    """`{show_id, seat_id}` or `{show_id, seat_ids: [...]}`: exactly one of the two. Unknown keys are ignored."""
+
+    show_id = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    seat_id = StrictIntegerField(min_value=1, max_value=MAX_ID, required=False)
+    seat_ids = serializers.ListField(
+        child=StrictIntegerField(min_value=1, max_value=MAX_ID), required=False, allow_empty=False
+    )
+
+    def validate_seat_ids(self, value):
+        if len(value) > settings.MAX_SEATS_PER_HOLD:
+            raise serializers.ValidationError(
+                f"At most {settings.MAX_SEATS_PER_HOLD} seats per request.", code="too_many_seats"
+            )
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("Each seat may appear only once.", code="duplicate_seats")
+        return value
+
+    def validate(self, attrs):
+        has_one, has_many = "seat_id" in attrs, "seat_ids" in attrs
+        if has_one == has_many:
+            raise serializers.ValidationError("Send exactly one of seat_id or seat_ids.", code="seat_id_or_seat_ids")
+        attrs["seat_ids"] = [attrs.pop("seat_id")] if has_one else attrs["seat_ids"]
+        return attrs
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.RegexField(
+        r"^[\w.@+-]+\Z", max_length=150, error_messages={"invalid": "Letters, digits and @/./+/-/_ only."}
+    )
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+def user_payload(user, token: str | None = None) -> dict:
+    payload = {"id": user.pk, "username": user.username}
+    if token is not None:
+        payload["token"] = token
+    return payload
+
+
+def showtime_payload(showtime) -> dict:
+    hall, venue, movie = showtime.hall, showtime.hall.venue, showtime.movie
+    held, booked = showtime.seats_held, showtime.seats_booked
+    return {
+        "id": showtime.pk,
+        "movie": {"id": movie.pk, "title": movie.title, "duration_minutes": movie.duration_minutes},
+        "hall": {"id": hall.pk, "name": hall.name},
+        "venue": {"id": venue.pk, "name": venue.name, "city": venue.city},
+        "starts_at": isoformat_utc(showtime.starts_at),
+        "ends_at": isoformat_utc(showtime.ends_at),
+        "counts": {"available": showtime.seats_total - held - booked, "held": held, "booked": booked},
+    }
+
+
+def booking_payload(booking, seat_ids: list[int]) -> dict:
+    return {
+        "reference": booking.reference,
+        "show_id": booking.showtime_id,
+        "seat_ids": seat_ids,
+        "created_at": isoformat_utc(booking.created_at),
+    }
+
+
+def booking_detail_payload(booking) -> dict:
+    """A booking with its show and seats spelled out, for the "my bookings" list."""
+    seats = [line.show_seat.seat for line in booking.lines.all()]
+    showtime = booking.showtime
+    return {
+        **booking_payload(booking, [seat.pk for seat in seats]),
+        "movie_title": showtime.movie.title,
+        "starts_at": isoformat_utc(showtime.starts_at),
+        "hall_name": showtime.hall.name,
+        "venue_name": showtime.hall.venue.name,
+        "seats": [{"id": seat.pk, "row": seat.row, "number": seat.number} for seat in seats],
+    }

@@ -1,0 +1,19 @@
+from django.urls import path, re_path
+
+from booking.api import views
+from booking.api.errors import api_not_found
+
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("auth/register/", views.RegisterView.as_view(), name="register"),
+    path("auth/login/", views.LoginView.as_view(), name="login"),
+    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    path("auth/me/", views.MeView.as_view(), name="me"),
+    path("shows/", views.ShowListView.as_view(), name="shows"),
+    path("hall-layout/<int:show_id>/", views.HallLayoutView.as_view(), name="hall-layout"),
+    path("hold-seat/", views.HoldSeatView.as_view(), name="hold-seat"),
+    path("book-seat/", views.BookSeatView.as_view(), name="book-seat"),
+    path("release-seat/", views.ReleaseSeatView.as_view(), name="release-seat"),
+    path("bookings/", views.BookingListView.as_view(), name="bookings"),
+    re_path(r"^.*$", api_not_found),
+]

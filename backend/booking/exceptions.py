@@ -1,0 +1,99 @@
+"""Domain errors. Each carries a stable `code` and the HTTP status the API maps it to.
+
+Services raise these; the one API exception handler (booking.api.errors) turns them into
+`{"detail", "code", ...}` responses and keeps DRF's transaction rollback.
+"""
+
+from collections.abc import Iterable
+
+
+class BookingError(Exception):
+    status_code = 400
+    code = "booking_error"
+    default_detail = "The request could not be completed."
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        seat_ids: Iterable[int] | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ):
+        self.detail = detail or self.default_detail
+        self.seat_ids = sorted(seat_ids) if seat_ids is not None else None
+        self.errors = errors
+        super().__init__(self.detail)
+
+
+class InvalidRequest(BookingError):
+    status_code = 400
+    code = "invalid"
+    default_detail = "Invalid input."
+
+
+class TooManySeats(BookingError):
+    status_code = 400
+    code = "too_many_seats"
+    default_detail = "Too many seats in one request."
+
+
+class ShowtimeNotFound(BookingError):
+    status_code = 404
+    code = "not_found"
+    default_detail = "No such showtime."
+
+
+class SeatNotFound(BookingError):
+    status_code = 404
+    code = "seat_not_found"
+    default_detail = "Some seats are not part of this showtime."
+
+
+class SeatUnavailable(BookingError):
+    status_code = 409
+    code = "seat_unavailable"
+    default_detail = "Some seats are already held or booked."
+
+
+class HoldLimitReached(BookingError):
+    status_code = 409
+    code = "hold_limit"
+    default_detail = "That would exceed the number of seats one person may hold for this showtime."
+
+
+class SeatsBusy(BookingError):
+    """A row lock could not be had within the lock timeout: someone else is changing these seats."""
+
+    status_code = 409
+    code = "lock_timeout"
+    default_detail = "These seats are being changed by someone else right now; try again."
+
+
+class NotHeld(BookingError):
+    status_code = 409
+    code = "not_held"
+    default_detail = "Some seats are not held by you (the hold may have expired)."
+
+
+class ShowStarted(BookingError):
+    status_code = 409
+    code = "show_started"
+    default_detail = "This showtime has already started."
+
+
+class ShowtimeOverlap(BookingError):
+    status_code = 409
+    code = "showtime_overlap"
+    default_detail = "The hall already has a showtime at that time."
+
+
+class IdempotencyKeyReused(BookingError):
+    status_code = 422
+    code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was already used for a different booking request."
+
+
+class InvalidCredentials(BookingError):
+    status_code = 400
+    code = "invalid_credentials"
+    default_detail = "Wrong username or password."

@@ -1,0 +1,21 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from booking.services.holds import release_expired_holds
+
+
+class Command(BaseCommand):
+    help = "Turn expired seat holds back into available seats, once or every N seconds (--every)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=float, default=None, help="Repeat every N seconds until stopped.")
+
+    def handle(self, *args, every=None, **options):
+        while True:
+            released = release_expired_holds()
+            if released or every is None:
+                self.stdout.write(f"released {released} expired holds")
+            if every is None:
+                return
+            time.sleep(every)

@@ -1,0 +1,209 @@
+"""Boxoffice data model: where seats are, what is showing, and each seat's state per showtime."""
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
+from django.db import models
+from django.db.models import F, Func, Q
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=200)
+    city = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "city"], name="venue_unique_name_city")]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+
+class Hall(models.Model):
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="halls")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["venue__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["venue", "name"], name="hall_unique_name_per_venue")]
+
+    def __str__(self):
+        return f"{self.venue.name} / {self.name}"
+
+
+class Seat(models.Model):
+    """A physical seat. Its id is the `seat_id` clients send."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="seats")
+    row = models.CharField(max_length=8)
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["hall", "row", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "row", "number"], name="seat_unique_position"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="seat_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.row}{self.number}"
+
+
+class Movie(models.Model):
+    title = models.CharField(max_length=200)
+    duration_minutes = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="movie_duration_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class Int8Range(Func):
+    function = "INT8RANGE"
+    output_field = BigIntegerRangeField()
+
+
+class Showtime(models.Model):
+    hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="showtimes")
+    movie = models.ForeignKey(Movie, on_delete=models.PROTECT, related_name="showtimes")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="showtime_ends_after_start"),
+            # Two showtimes never share a hall at the same moment: [starts_at, ends_at) may not overlap.
+            # The hall is compared as a one-point range with && so that the built-in GiST range
+            # operator class suffices (the embedded PostgreSQL has no btree_gist extension).
+            ExclusionConstraint(
+                name="showtime_no_overlap_in_hall",
+                violation_error_message="This hall already has a showtime at that time.",
+                expressions=[
+                    (TsTzRange("starts_at", "ends_at", models.Value("[)")), RangeOperators.OVERLAPS),
+                    (Int8Range("hall", "hall", models.Value("[]")), RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="showtime_starts_at_idx")]
+
+    def __str__(self):
+        return f"{self.movie.title} @ {self.starts_at:%Y-%m-%d %H:%M} ({self.hall.name})"
+
+
+class ShowSeat(models.Model):
+    """One seat's state for one showtime: the row every hold, release and booking locks."""
+
+    class Status(models.TextChoices):
+        AVAILABLE = "available"
+        HELD = "held"
+        BOOKED = "booked"
+
+    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="show_seats")
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="show_seats")
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.AVAILABLE)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    held_until = models.DateTimeField(null=True, blank=True)
+    booked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["showtime", "seat"], name="showseat_unique_seat_per_showtime"),
+            # The status decides which other columns are set; nothing in between is representable.
+            models.CheckConstraint(
+                name="showseat_status_fields",
+                condition=(
+                    Q(
+                        status="available",
+                        held_by__isnull=True,
+                        held_until__isnull=True,
+                        booked_at__isnull=True,
+                    )
+                    | Q(status="held", held_by__isnull=False, held_until__isnull=False, booked_at__isnull=True)
+                    | Q(status="booked", held_by__isnull=True, held_until__isnull=True, booked_at__isnull=False)
+                ),
+            ),
+        ]
+        indexes = [
+            # Counts per showtime and status (shows list, occupancy).
+            models.Index(fields=["showtime", "status"], name="showseat_showtime_status_idx"),
+            # Next hold expiry of a showtime (layout ETag) and the expiry sweeper.
+            models.Index(fields=["showtime", "held_until"], name="showseat_live_hold_idx", condition=Q(status="held")),
+            # A user's holds in a showtime (per-user cap, "held by me" in the layout).
+            models.Index(fields=["held_by", "showtime"], name="showseat_holder_idx", condition=Q(status="held")),
+        ]
+
+    def __str__(self):
+        return f"{self.showtime_id}:{self.seat_id} {self.status}"
+
+
+class LayoutVersion(models.Model):
+    """Write counters behind a showtime's layout ETag.
+
+    Every hold, release and booking adds one to a slot of its showtime inside its own transaction, so
+    the sum over the slots changes with every committed change. Spreading writers over several slots
+    keeps concurrent writers to one showtime from queueing on a single hot row.
+    """
+
+    SLOTS = 16
+
+    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="layout_versions")
+    slot = models.PositiveSmallIntegerField()
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["showtime", "slot"], name="layoutversion_unique_slot"),
+        ]
+
+    def __str__(self):
+        return f"{self.showtime_id}/{self.slot}: {self.version}"
+
+
+class Booking(models.Model):
+    reference = models.CharField(max_length=16, unique=True)
+    showtime = models.ForeignKey(Showtime, on_delete=models.PROTECT, related_name="bookings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
+    # NULL, not "", for "no key": the per-user uniqueness applies only to real keys.
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # Keys are per user: a retry finds the original booking, another user's key is unrelated.
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                name="booking_unique_idempotency_key_per_user",
+                condition=Q(idempotency_key__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="booking_user_created_idx"),
+            models.Index(fields=["showtime", "created_at"], name="booking_showtime_created_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class BookingSeat(models.Model):
+    """One line per booked seat. One-to-one with ShowSeat: a seat is sold at most once per showtime."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="lines")
+    show_seat = models.OneToOneField(ShowSeat, on_delete=models.PROTECT, related_name="booking_line")
+
+    def __str__(self):
+        return f"{self.booking_id}:{self.show_seat_id}"

@@ -1,0 +1,225 @@
+"""Every read Boxoffice serves: the schedule, a showtime's hall layout and a user's bookings.
+
+The hall layout is the hottest read (every open seat map polls it), so it is built in two layers:
+  * `layout_state` - one small query: the showtime's header, its layout version (sum of the
+    LayoutVersion slots every write bumps), its next hold expiry and the caller's own live holds.
+    The ETag is derived from it, so a conditional poll costs that one query and no more.
+  * the public seat list, encoded once per (showtime, version, next expiry) per process and reused
+    by every caller until a write or an expiry changes it; the caller's own holds are patched in.
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
+
+from booking.exceptions import ShowtimeNotFound
+from booking.models import Booking, BookingSeat, ShowSeat, Showtime
+
+Status = ShowSeat.Status
+
+
+def isoformat_utc(value: datetime) -> str:
+    """ISO 8601 with a Z suffix, the form DRF renders datetimes in."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def upcoming_showtimes(*, now: datetime) -> list[Showtime]:
+    """Showtimes not yet started, soonest first, each annotated with live seat counts.
+
+    An expired hold counts as available.
+    """
+    return list(
+        Showtime.objects.filter(starts_at__gt=now)
+        .select_related("movie", "hall__venue")
+        .annotate(
+            seats_total=Count("show_seats"),
+            seats_booked=Count("show_seats", filter=Q(show_seats__status=Status.BOOKED)),
+            seats_held=Count("show_seats", filter=Q(show_seats__status=Status.HELD, show_seats__held_until__gt=now)),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def user_bookings(*, user) -> list[Booking]:
+    """The user's bookings, newest first, with their showtime and seats."""
+    return list(
+        Booking.objects.filter(user=user)
+        .select_related("showtime__movie", "showtime__hall__venue")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=BookingSeat.objects.select_related("show_seat__seat").order_by("show_seat__seat_id"),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- hall layout -------------------------------------------------------------------------------
+
+_LAYOUT_STATE_SQL = """
+SELECT st.starts_at, m.title, h.name, v.name,
+       (SELECT COALESCE(SUM(lv.version), 0) FROM booking_layoutversion lv WHERE lv.showtime_id = st.id),
+       (SELECT MIN(ss.held_until) FROM booking_showseat ss
+         WHERE ss.showtime_id = st.id AND ss.status = 'held' AND ss.held_until > %(now)s),
+       ARRAY(SELECT ss.seat_id FROM booking_showseat ss
+              WHERE ss.held_by_id = %(user_id)s AND ss.showtime_id = st.id
+                AND ss.status = 'held' AND ss.held_until > %(now)s ORDER BY ss.seat_id),
+       ARRAY(SELECT ss.held_until FROM booking_showseat ss
+              WHERE ss.held_by_id = %(user_id)s AND ss.showtime_id = st.id
+                AND ss.status = 'held' AND ss.held_until > %(now)s ORDER BY ss.seat_id)
+FROM booking_showtime st
+JOIN booking_movie m ON m.id = st.movie_id
+JOIN booking_hall h ON h.id = st.hall_id
+JOIN booking_venue v ON v.id = h.venue_id
+WHERE st.id = %(showtime_id)s
+"""
+
+_LAYOUT_SEATS_SQL = """
+SELECT ss.seat_id, se.row, se.number, ss.status, ss.held_until
+FROM booking_showseat ss JOIN booking_seat se ON se.id = ss.seat_id
+WHERE ss.showtime_id = %s
+ORDER BY length(se.row), se.row, se.number
+"""
+
+
+@dataclass(frozen=True)
+class LayoutState:
+    showtime_id: int
+    starts_at: datetime
+    movie_title: str
+    hall_name: str
+    venue_name: str
+    version: int
+    next_expiry: datetime | None  # the earliest live hold's expiry: the layout changes then
+    my_holds: dict[int, datetime]  # the caller's live holds: seat id -> held_until
+    etag: str
+
+
+def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
+    """What the caller's layout depends on, and its ETag. Raises ShowtimeNotFound."""
+    user_id = user.pk if user.is_authenticated else None
+    with connection.cursor() as cursor:
+        cursor.execute(_LAYOUT_STATE_SQL, {"showtime_id": showtime_id, "user_id": user_id, "now": now})
+        row = cursor.fetchone()
+    if row is None:
+        raise ShowtimeNotFound()
+    starts_at, title, hall_name, venue_name, version, next_expiry, my_seat_ids, my_until = row
+    fingerprint = "|".join(
+        map(
+            str,
+            (
+                showtime_id,
+                version,
+                next_expiry,
+                user_id,
+                starts_at,
+                title,
+                hall_name,
+                venue_name,
+                settings.HOLD_TTL_SECONDS,
+                settings.MAX_SEATS_PER_HOLD,
+            ),
+        )
+    )
+    return LayoutState(
+        showtime_id=showtime_id,
+        starts_at=starts_at,
+        movie_title=title,
+        hall_name=hall_name,
+        venue_name=venue_name,
+        version=version,
+        next_expiry=next_expiry,
+        my_holds=dict(zip(my_seat_ids, my_until, strict=True)),
+        etag='"' + hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest() + '"',
+    )
+
+
+@dataclass(frozen=True)
+class _PublicSeats:
+    key: tuple  # (version, next_expiry) it was built for
+    seats: list[tuple[int, str, int]]  # (id, row, number) in display order
+    encoded: list[bytes]  # each seat as the JSON an anonymous caller sees
+    position: dict[int, int]  # seat id -> index in the lists above
+    counts: dict[str, int]
+
+
+_MAX_CACHED_SHOWTIMES = 256
+_public_seats_cache: OrderedDict[int, _PublicSeats] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _encode_seat(seat_id: int, row: str, number: int, status: str, held_until: str | None = None) -> bytes:
+    return orjson.dumps(
+        {
+            "id": seat_id,
+            "row": row,
+            "number": number,
+            "status": status,
+            "held_by_me": held_until is not None,
+            "held_until": held_until,
+        }
+    )
+
+
+def _public_seats(state: LayoutState, now: datetime) -> _PublicSeats:
+    # Built from data read after `state`, so the cached seats are never older than the version
+    # they are filed under: at worst an ETag lags its body, which costs a client one extra fetch.
+    key = (state.version, state.next_expiry)
+    cached = _public_seats_cache.get(state.showtime_id)
+    if cached is not None and cached.key == key:
+        return cached
+
+    with connection.cursor() as cursor:
+        cursor.execute(_LAYOUT_SEATS_SQL, [state.showtime_id])
+        rows = cursor.fetchall()
+    seats, encoded, position = [], [], {}
+    counts = {"available": 0, "held": 0, "booked": 0}
+    for seat_id, row, number, status, held_until in rows:
+        if status == "held" and held_until <= now:
+            status = "available"  # an expired hold is a free seat, swept or not
+        counts[status] += 1
+        position[seat_id] = len(seats)
+        seats.append((seat_id, row, number))
+        encoded.append(_encode_seat(seat_id, row, number, status))
+    built = _PublicSeats(key=key, seats=seats, encoded=encoded, position=position, counts=counts)
+    with _cache_lock:
+        _public_seats_cache[state.showtime_id] = built
+        _public_seats_cache.move_to_end(state.showtime_id)
+        while len(_public_seats_cache) > _MAX_CACHED_SHOWTIMES:
+            _public_seats_cache.popitem(last=False)
+    return built
+
+
+def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
+    """The layout body for the caller `state` was read for, as JSON bytes."""
+    public = _public_seats(state, now)
+    encoded = public.encoded
+    if state.my_holds:
+        encoded = list(encoded)
+        for seat_id, held_until in state.my_holds.items():
+            index = public.position.get(seat_id)
+            if index is not None:
+                _, row, number = public.seats[index]
+                encoded[index] = _encode_seat(seat_id, row, number, "held", isoformat_utc(held_until))
+    header = orjson.dumps(
+        {
+            "show_id": state.showtime_id,
+            "hall_name": state.hall_name,
+            "venue_name": state.venue_name,
+            "movie_title": state.movie_title,
+            "starts_at": isoformat_utc(state.starts_at),
+            "hold_ttl_seconds": settings.HOLD_TTL_SECONDS,
+            "max_seats_per_hold": settings.MAX_SEATS_PER_HOLD,
+            "counts": public.counts,
+        }
+    )
+    return b"".join((header[:-1], b',"seats":[', b",".join(encoded), b"]}"))

@@ -1,0 +1,31 @@
+"""Moviegoer accounts."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from rest_framework.authtoken.models import Token
+
+from booking.exceptions import InvalidRequest
+
+
+def register_user(*, username: str, password: str, email: str = "") -> tuple:
+    """Create a user and their API token. Returns (user, token_key)."""
+    User = get_user_model()
+    candidate = User(username=username, email=email)
+    try:
+        validate_password(password, user=candidate)
+    except DjangoValidationError as exc:
+        raise InvalidRequest(" ".join(exc.messages), errors={"password": exc.messages}) from exc
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(username=username, email=email, password=password)
+            token = Token.objects.create(user=user)
+    except IntegrityError as exc:
+        raise InvalidRequest("That username is taken.", errors={"username": ["That username is taken."]}) from exc
+    return user, token.key
+
+
+def api_token_for(*, user) -> str:
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key

@@ -1,0 +1,59 @@
+"""The transaction every seat write runs in: bounded lock waits, per-user serialisation, clean 409s.
+
+Lock order, the same in every service, so that no two transactions can wait on each other in a cycle:
+  1. the acting user's advisory lock (hold and confirm only),
+  2. the ShowSeat rows, `select_for_update()` ordered by primary key,
+  3. one LayoutVersion slot row (the last statement before commit).
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
+from psycopg import errors as pg_errors
+
+from booking.exceptions import SeatsBusy, SeatUnavailable
+from booking.models import LayoutVersion
+
+# First key of the two-key advisory lock space that Boxoffice uses for "one user's seat writes".
+USER_LOCK_NAMESPACE = 0x426F78  # "Box"
+
+# Errors that mean "someone else holds what you need": a lock wait ran out, or (as a safety net,
+# since the lock order should make it impossible) the deadlock detector picked this transaction.
+_CONTENTION_ERRORS = (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
+
+
+@contextmanager
+def seat_transaction(*, seat_ids: Iterable[int], user_id: int | None = None) -> Iterator[None]:
+    """Open the service's transaction with a bounded lock wait and, given a user, that user's lock.
+
+    Lock contention surfaces as `SeatsBusy` (409 `lock_timeout`) naming every requested seat; a
+    unique-constraint violation (the last line of defence against a double sale) as `SeatUnavailable`.
+    """
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # set_config(..., true) is SET LOCAL: it ends with this transaction.
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{settings.LOCK_TIMEOUT_MS}ms"])
+                if user_id is not None:
+                    # One user's concurrent holds and confirms queue here, so the per-user hold cap
+                    # and the idempotency-key check see each other's results.
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [USER_LOCK_NAMESPACE, user_id])
+            yield
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, _CONTENTION_ERRORS):
+            raise SeatsBusy(seat_ids=seat_ids) from exc
+        raise
+    except IntegrityError as exc:
+        if isinstance(exc.__cause__, pg_errors.UniqueViolation):
+            raise SeatUnavailable(seat_ids=seat_ids) from exc
+        raise
+
+
+def bump_layout_version(*, showtime_id: int, actor_id: int) -> None:
+    """Mark the showtime's layout as changed (its ETag moves). Call last, inside the transaction."""
+    LayoutVersion.objects.filter(showtime_id=showtime_id, slot=actor_id % LayoutVersion.SLOTS).update(
+        version=F("version") + 1
+    )

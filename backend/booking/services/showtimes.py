@@ -1,0 +1,74 @@
+"""Scheduling: halls' seats and showtimes (with their per-showtime seat rows)."""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from psycopg import errors as pg_errors
+
+from booking.exceptions import InvalidRequest, ShowtimeOverlap
+from booking.models import Hall, LayoutVersion, Movie, Seat, ShowSeat, Showtime
+from booking.services.locking import bump_layout_version
+
+
+def row_label(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: spreadsheet-style row letters."""
+    label = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        label = chr(ord("A") + remainder) + label
+    return label
+
+
+def generate_seats(*, hall: Hall, rows: int, seats_per_row: int) -> int:
+    """Add a rows x seats grid (A1, A2, ...) to the hall, keeping seats it already has.
+
+    Upcoming showtimes in the hall get the new seats too. Returns how many seats were added.
+    """
+    if not (1 <= rows <= 702 and 1 <= seats_per_row <= 999):
+        raise InvalidRequest("Rows must be 1..702 and seats per row 1..999.")
+    with transaction.atomic():
+        before = hall.seats.count()
+        Seat.objects.bulk_create(
+            [Seat(hall=hall, row=row_label(r), number=n) for r in range(rows) for n in range(1, seats_per_row + 1)],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+        added = hall.seats.count() - before
+        if added:
+            for showtime in Showtime.objects.filter(hall=hall, starts_at__gt=timezone.now()):
+                _materialise_show_seats(showtime)
+                bump_layout_version(showtime_id=showtime.pk, actor_id=0)
+    return added
+
+
+def _materialise_show_seats(showtime: Showtime) -> None:
+    seat_ids = Seat.objects.filter(hall_id=showtime.hall_id).values_list("pk", flat=True)
+    ShowSeat.objects.bulk_create(
+        [ShowSeat(showtime=showtime, seat_id=seat_id) for seat_id in seat_ids],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
+
+
+def create_showtime(*, hall: Hall, movie: Movie, starts_at: datetime, ends_at: datetime | None = None) -> Showtime:
+    """Schedule a movie in a hall and create one available ShowSeat per seat of the hall.
+
+    `ends_at` defaults to the movie's running time. Overlapping another showtime in the hall is refused.
+    """
+    ends_at = ends_at or starts_at + timedelta(minutes=movie.duration_minutes)
+    if ends_at <= starts_at:
+        raise InvalidRequest("A showtime must end after it starts.")
+    try:
+        with transaction.atomic():
+            showtime = Showtime.objects.create(hall=hall, movie=movie, starts_at=starts_at, ends_at=ends_at)
+            _materialise_show_seats(showtime)
+            LayoutVersion.objects.bulk_create(
+                [LayoutVersion(showtime=showtime, slot=slot) for slot in range(LayoutVersion.SLOTS)]
+            )
+    except IntegrityError as exc:
+        if isinstance(exc.__cause__, pg_errors.ExclusionViolation):
+            raise ShowtimeOverlap() from exc
+        raise
+    return showtime

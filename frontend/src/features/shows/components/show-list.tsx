@@ -1,0 +1,122 @@
+import { useMemo } from 'react';
+import { Link } from 'react-router';
+import { dayKey, formatDay, formatDuration, formatTime } from '@/lib/format';
+import { errorMessage } from '@/lib/api-client';
+import type { Show } from '@/types/api';
+import { useShows } from '../api/get-shows';
+
+interface MovieGroup {
+  movieId: number;
+  title: string;
+  durationMinutes: number;
+  days: { key: string; label: string; shows: Show[] }[];
+}
+
+export function groupShows(shows: Show[], now: Date = new Date()): MovieGroup[] {
+  const sorted = [...shows].sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+  const movies = new Map<number, MovieGroup>();
+  for (const show of sorted) {
+    let movie = movies.get(show.movie.id);
+    if (!movie) {
+      movie = { movieId: show.movie.id, title: show.movie.title, durationMinutes: show.movie.duration_minutes, days: [] };
+      movies.set(show.movie.id, movie);
+    }
+    const key = dayKey(show.starts_at);
+    let day = movie.days.find((d) => d.key === key);
+    if (!day) {
+      day = { key, label: formatDay(show.starts_at, now), shows: [] };
+      movie.days.push(day);
+    }
+    day.shows.push(show);
+  }
+  // Movies in order of their next showtime.
+  return [...movies.values()];
+}
+
+function Availability({ counts }: { counts: Show['counts'] }) {
+  const total = counts.available + counts.held + counts.booked || 1;
+  const soldOut = counts.available === 0;
+  return (
+    <div className="availability">
+      <div className="availability__bar" aria-hidden="true">
+        <span className="availability__booked" style={{ width: `${(counts.booked / total) * 100}%` }} />
+        <span className="availability__held" style={{ width: `${(counts.held / total) * 100}%` }} />
+      </div>
+      <p className={`availability__text${soldOut ? ' availability__text--soldout' : ''}`}>
+        {soldOut ? 'Sold out' : `${counts.available} available`}
+        <span className="muted">
+          {' '}
+          · {counts.held} held · {counts.booked} booked
+        </span>
+      </p>
+    </div>
+  );
+}
+
+export function ShowList() {
+  const { data: shows, error, isPending, refetch } = useShows();
+  const groups = useMemo(() => groupShows(shows ?? []), [shows]);
+
+  if (isPending) {
+    return (
+      <p className="loading" role="status">
+        Loading showtimes…
+      </p>
+    );
+  }
+  if (!shows) {
+    return (
+      <div className="alert alert-error" role="alert">
+        <span>Could not load showtimes: {errorMessage(error)}</span>
+        <button type="button" className="btn btn-small" onClick={() => void refetch()}>
+          Retry
+        </button>
+      </div>
+    );
+  }
+  if (!groups.length) {
+    return (
+      <div className="card empty-state">
+        <h2>No upcoming shows</h2>
+        <p className="muted">Check back soon.</p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="movie-list">
+      {groups.map((movie) => (
+        <section key={movie.movieId} className="card movie" aria-labelledby={`movie-${movie.movieId}`}>
+          <header className="movie__header">
+            <h2 id={`movie-${movie.movieId}`}>{movie.title}</h2>
+            <span className="badge">{formatDuration(movie.durationMinutes)}</span>
+          </header>
+          {movie.days.map((day) => (
+            <div key={day.key} className="movie__day">
+              <h3>{day.label}</h3>
+              <ul className="showtimes">
+                {day.shows.map((show) => (
+                  <li key={show.id}>
+                    <Link
+                      to={`/shows/${show.id}`}
+                      className="showtime"
+                      data-testid={`show-${show.id}`}
+                      aria-label={`${movie.title}, ${day.label} ${formatTime(show.starts_at)}, ${show.venue.name}, ${show.hall.name}, ${show.counts.available} seats available`}
+                    >
+                      <span className="showtime__time">{formatTime(show.starts_at)}</span>
+                      <span className="showtime__place">
+                        {show.venue.name}
+                        {show.venue.city ? `, ${show.venue.city}` : ''} · {show.hall.name}
+                      </span>
+                      <Availability counts={show.counts} />
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </section>
+      ))}
+    </div>
+  );
+}

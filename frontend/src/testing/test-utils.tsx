@@ -1,0 +1,96 @@
+import type { ReactElement, ReactNode } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import { vi } from 'vitest';
+import type { HallLayout, Seat } from '@/types/api';
+
+export interface RecordedRequest {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: unknown;
+}
+
+export type FetchHandler = (req: RecordedRequest) => Response | Promise<Response>;
+
+/** Replace global fetch with a handler; returns the list of requests seen. */
+export function mockFetch(handler: FetchHandler) {
+  const requests: RecordedRequest[] = [];
+  const fn = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const req: RecordedRequest = {
+      url,
+      method: (init.method ?? 'GET').toUpperCase(),
+      headers: new Headers(init.headers),
+      body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
+    };
+    requests.push(req);
+    return handler(req);
+  });
+  vi.stubGlobal('fetch', fn);
+  return { fn, requests, calls: (method: string, path: string) => requests.filter((r) => r.method === method && r.url === path) };
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+}
+
+export function seat(id: number, row: string, number: number, extra: Partial<Seat> = {}): Seat {
+  return { id, row, number, status: 'available', held_by_me: false, held_until: null, ...extra };
+}
+
+/** Rows A..C, seats 1..4: ids 1-4 are A1-A4, 5-8 B1-B4, 9-12 C1-C4. */
+export function makeLayout(overrides: Partial<HallLayout> = {}, seatOverrides: Record<number, Partial<Seat>> = {}): HallLayout {
+  const seats: Seat[] = [];
+  let id = 1;
+  for (const row of ['A', 'B', 'C']) {
+    for (let n = 1; n <= 4; n++) {
+      seats.push(seat(id, row, n, seatOverrides[id]));
+      id++;
+    }
+  }
+  const counts = { available: 0, held: 0, booked: 0 };
+  for (const s of seats) counts[s.status] += 1;
+  return {
+    show_id: 1,
+    hall_name: 'Hall 1',
+    venue_name: 'Grand Cinema',
+    movie_title: 'The Test Movie',
+    starts_at: '2030-01-01T20:00:00Z',
+    hold_ttl_seconds: 600,
+    max_seats_per_hold: 4,
+    counts,
+    seats,
+    ...overrides,
+  };
+}
+
+export function createTestQueryClient() {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry: false, gcTime: Infinity },
+      mutations: { retry: false },
+    },
+  });
+}
+
+export function renderWithProviders(
+  ui: ReactElement,
+  { route = '/', path = '/', client = createTestQueryClient() }: { route?: string; path?: string; client?: QueryClient } = {},
+) {
+  const Wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={client}>
+      <MemoryRouter initialEntries={[route]}>
+        <Routes>
+          <Route path={path} element={children} />
+          <Route path="/login" element={<p>Login page</p>} />
+        </Routes>
+      </MemoryRouter>
+    </QueryClientProvider>
+  );
+  return { client, ...render(ui, { wrapper: Wrapper }) };
+}

