@@ -1,0 +1,61 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from booking.models import Seat
+from booking.services.showtimes import create_showtime, generate_seats
+from booking.tests.factories import HallFactory, MovieFactory, UserFactory
+
+
+def make_showtime(*, rows: int = 3, seats_per_row: int = 4, starts_in: timedelta = timedelta(days=1), hall=None):
+    """A showtime in a fresh hall (rows x seats), created the way the admin creates one."""
+    hall = hall or HallFactory()
+    if not hall.seats.exists():
+        generate_seats(hall=hall, rows=rows, seats_per_row=seats_per_row)
+    return create_showtime(hall=hall, movie=MovieFactory(), starts_at=timezone.now() + starts_in)
+
+
+def seat_ids_of(showtime) -> list[int]:
+    return list(Seat.objects.filter(hall_id=showtime.hall_id).order_by("pk").values_list("pk", flat=True))
+
+
+@pytest.fixture
+def showtime(db):
+    return make_showtime()
+
+
+@pytest.fixture
+def seats(showtime) -> list[int]:
+    """The showtime's seat ids, in primary-key order."""
+    return seat_ids_of(showtime)
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def user_api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def other_api(other_user):
+    client = APIClient()
+    client.force_authenticate(other_user)
+    return client

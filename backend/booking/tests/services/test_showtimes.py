@@ -1,0 +1,83 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from booking.exceptions import InvalidRequest, ShowtimeOverlap
+from booking.models import LayoutVersion, Seat, ShowSeat, Showtime
+from booking.services.showtimes import create_showtime, generate_seats, row_label
+from booking.tests.conftest import make_showtime
+from booking.tests.factories import HallFactory, MovieFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("index", "label"), [(0, "A"), (25, "Z"), (26, "AA"), (51, "AZ"), (701, "ZZ")])
+def test_row_labels(index, label):
+    assert row_label(index) == label
+
+
+def test_generate_seats_makes_a_grid_and_keeps_existing_seats():
+    hall = HallFactory()
+    assert generate_seats(hall=hall, rows=2, seats_per_row=3) == 6
+    assert generate_seats(hall=hall, rows=3, seats_per_row=3) == 3
+    assert list(hall.seats.filter(row="C").values_list("number", flat=True).order_by("number")) == [1, 2, 3]
+    with pytest.raises(InvalidRequest):
+        generate_seats(hall=hall, rows=0, seats_per_row=3)
+
+
+def test_new_seats_reach_upcoming_showtimes():
+    show = make_showtime(rows=1, seats_per_row=2)
+    generate_seats(hall=show.hall, rows=2, seats_per_row=2)
+    assert ShowSeat.objects.filter(showtime=show).count() == 4
+
+
+def test_create_showtime_materialises_one_available_seat_row_per_seat():
+    hall = HallFactory()
+    generate_seats(hall=hall, rows=4, seats_per_row=5)
+    movie = MovieFactory(duration_minutes=90)
+    starts = timezone.now() + timedelta(days=1)
+
+    show = create_showtime(hall=hall, movie=movie, starts_at=starts)
+
+    assert show.ends_at == starts + timedelta(minutes=90)
+    assert ShowSeat.objects.filter(showtime=show, status=ShowSeat.Status.AVAILABLE).count() == 20
+    assert set(ShowSeat.objects.filter(showtime=show).values_list("seat_id", flat=True)) == set(
+        Seat.objects.filter(hall=hall).values_list("pk", flat=True)
+    )
+    assert LayoutVersion.objects.filter(showtime=show).count() == LayoutVersion.SLOTS
+
+
+def test_overlapping_showtimes_in_one_hall_are_rejected():
+    show = make_showtime()
+    movie = MovieFactory()
+    with pytest.raises(ShowtimeOverlap):
+        create_showtime(hall=show.hall, movie=movie, starts_at=show.ends_at - timedelta(minutes=1))
+    with pytest.raises(ShowtimeOverlap):
+        create_showtime(
+            hall=show.hall, movie=movie, starts_at=show.starts_at - timedelta(hours=1), ends_at=show.ends_at
+        )
+    assert Showtime.objects.count() == 1
+
+
+def test_back_to_back_and_other_hall_showtimes_are_fine():
+    show = make_showtime()
+    create_showtime(hall=show.hall, movie=MovieFactory(), starts_at=show.ends_at)  # [start, end) is half-open
+    make_showtime(hall=None)  # another hall, any time
+    assert Showtime.objects.count() == 3
+
+
+def test_overlap_is_enforced_by_the_database_itself():
+    show = make_showtime()
+    with pytest.raises(IntegrityError):
+        Showtime.objects.create(
+            hall=show.hall, movie=show.movie, starts_at=show.starts_at, ends_at=show.ends_at + timedelta(hours=1)
+        )
+
+
+def test_showtime_must_end_after_it_starts():
+    hall = HallFactory()
+    starts = timezone.now() + timedelta(days=1)
+    with pytest.raises(InvalidRequest):
+        create_showtime(hall=hall, movie=MovieFactory(), starts_at=starts, ends_at=starts)
