@@ -86,7 +86,7 @@ class MovieAdmin(admin.ModelAdmin):
 class ShowtimeForm(forms.ModelForm):
     class Meta:
         model = Showtime
-        fields = ["hall", "movie", "starts_at", "ends_at"]
+        fields = ["hall", "movie", "starts_at", "ends_at", "hold_ttl_seconds"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +141,13 @@ class ShowtimeAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        created = create_showtime(hall=obj.hall, movie=obj.movie, starts_at=obj.starts_at, ends_at=obj.ends_at)
+        created = create_showtime(
+            hall=obj.hall,
+            movie=obj.movie,
+            starts_at=obj.starts_at,
+            ends_at=obj.ends_at,
+            hold_ttl_seconds=obj.hold_ttl_seconds,
+        )
         obj.pk = created.pk
 
 

@@ -78,11 +78,14 @@ class Showtime(models.Model):
     movie = models.ForeignKey(Movie, on_delete=models.PROTECT, related_name="showtimes")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    # Overrides HOLD_TTL_SECONDS for this showtime (a flash sale may want shorter holds).
+    hold_ttl_seconds = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="showtime_ends_after_start"),
+            models.CheckConstraint(condition=Q(hold_ttl_seconds__gte=1), name="showtime_hold_ttl_positive"),
             # Two showtimes never share a hall at the same moment: [starts_at, ends_at) may not overlap.
             # The hall is compared as a one-point range with && so that the built-in GiST range
             # operator class suffices (the embedded PostgreSQL has no btree_gist extension).
@@ -99,6 +102,10 @@ class Showtime(models.Model):
 
     def __str__(self):
         return f"{self.movie.title} @ {self.starts_at:%Y-%m-%d %H:%M} ({self.hall.name})"
+
+    @property
+    def effective_hold_ttl_seconds(self) -> int:
+        return self.hold_ttl_seconds or settings.HOLD_TTL_SECONDS
 
 
 class ShowSeat(models.Model):

@@ -66,7 +66,7 @@ def user_bookings(*, user) -> list[Booking]:
 # --- hall layout -------------------------------------------------------------------------------
 
 _LAYOUT_STATE_SQL = """
-SELECT st.starts_at, m.title, h.name, v.name,
+SELECT st.starts_at, m.title, h.name, v.name, COALESCE(st.hold_ttl_seconds, %(default_ttl)s),
        (SELECT COALESCE(SUM(lv.version), 0) FROM booking_layoutversion lv WHERE lv.showtime_id = st.id),
        (SELECT MIN(ss.held_until) FROM booking_showseat ss
          WHERE ss.showtime_id = st.id AND ss.status = 'held' AND ss.held_until > %(now)s),
@@ -98,6 +98,7 @@ class LayoutState:
     movie_title: str
     hall_name: str
     venue_name: str
+    hold_ttl_seconds: int
     version: int
     next_expiry: datetime | None  # the earliest live hold's expiry: the layout changes then
     my_holds: dict[int, datetime]  # the caller's live holds: seat id -> held_until
@@ -108,11 +109,14 @@ def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
     """What the caller's layout depends on, and its ETag. Raises ShowtimeNotFound."""
     user_id = user.pk if user.is_authenticated else None
     with connection.cursor() as cursor:
-        cursor.execute(_LAYOUT_STATE_SQL, {"showtime_id": showtime_id, "user_id": user_id, "now": now})
+        cursor.execute(
+            _LAYOUT_STATE_SQL,
+            {"showtime_id": showtime_id, "user_id": user_id, "now": now, "default_ttl": settings.HOLD_TTL_SECONDS},
+        )
         row = cursor.fetchone()
     if row is None:
         raise ShowtimeNotFound()
-    starts_at, title, hall_name, venue_name, version, next_expiry, my_seat_ids, my_until = row
+    starts_at, title, hall_name, venue_name, hold_ttl, version, next_expiry, my_seat_ids, my_until = row
     fingerprint = "|".join(
         map(
             str,
@@ -125,7 +129,7 @@ def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
                 title,
                 hall_name,
                 venue_name,
-                settings.HOLD_TTL_SECONDS,
+                hold_ttl,
                 settings.MAX_SEATS_PER_HOLD,
             ),
         )
@@ -136,6 +140,7 @@ def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
         movie_title=title,
         hall_name=hall_name,
         venue_name=venue_name,
+        hold_ttl_seconds=hold_ttl,
         version=version,
         next_expiry=next_expiry,
         my_holds=dict(zip(my_seat_ids, my_until, strict=True)),
@@ -217,9 +222,112 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
             "venue_name": state.venue_name,
             "movie_title": state.movie_title,
             "starts_at": isoformat_utc(state.starts_at),
-            "hold_ttl_seconds": settings.HOLD_TTL_SECONDS,
+            "hold_ttl_seconds": state.hold_ttl_seconds,
             "max_seats_per_hold": settings.MAX_SEATS_PER_HOLD,
             "counts": public.counts,
         }
     )
     return b"".join((header[:-1], b',"seats":[', b",".join(encoded), b"]}"))
+
+
+# --- audit (staff) -------------------------------------------------------------------------------
+
+_AUDIT_CHECKS = {
+    "seat sold more than once": """
+        SELECT ss.showtime_id, ss.seat_id FROM booking_bookingseat bs
+        JOIN booking_showseat ss ON ss.id = bs.show_seat_id
+        GROUP BY 1, 2 HAVING count(*) > 1""",
+    "booked seat without a booking line": """
+        SELECT ss.showtime_id, ss.seat_id FROM booking_showseat ss
+        WHERE ss.status = 'booked'
+          AND NOT EXISTS (SELECT 1 FROM booking_bookingseat bs WHERE bs.show_seat_id = ss.id)""",
+    "booking line on a seat not booked for its showtime": """
+        SELECT ss.showtime_id, ss.seat_id FROM booking_bookingseat bs
+        JOIN booking_showseat ss ON ss.id = bs.show_seat_id
+        JOIN booking_booking b ON b.id = bs.booking_id
+        WHERE ss.status <> 'booked' OR ss.showtime_id <> b.showtime_id""",
+    "held seat without holder or expiry": """
+        SELECT showtime_id, seat_id FROM booking_showseat
+        WHERE status = 'held' AND (held_by_id IS NULL OR held_until IS NULL)""",
+    "hold outliving its TTL": """
+        SELECT ss.showtime_id, ss.seat_id FROM booking_showseat ss
+        JOIN booking_showtime st ON st.id = ss.showtime_id
+        WHERE ss.status = 'held'
+          AND ss.held_until > %(now)s + make_interval(secs => COALESCE(st.hold_ttl_seconds, %(ttl)s) + 1)""",
+    "showtime whose seat rows do not match its hall": """
+        SELECT st.id, NULL FROM booking_showtime st
+        WHERE (SELECT count(*) FROM booking_showseat ss WHERE ss.showtime_id = st.id)
+           <> (SELECT count(*) FROM booking_seat se WHERE se.hall_id = st.hall_id)""",
+}
+
+
+def audit_invariants(*, now: datetime, showtime_ids: list[int]) -> dict:
+    """Check the booking invariants over the whole database; detail the given showtimes.
+
+    Returns {"violations": [...], "showtimes": [...], "booked_seats": {...}, "held_seats": {...}}.
+    """
+    violations = []
+    params = {"now": now, "ttl": settings.HOLD_TTL_SECONDS}
+    with connection.cursor() as cursor:
+        for problem, sql in _AUDIT_CHECKS.items():
+            cursor.execute(sql, params)
+            violations += [f"{problem}: showtime {show} seat {seat}" for show, seat in cursor.fetchall()]
+
+        cursor.execute(
+            """
+            SELECT st.id, COALESCE(st.hold_ttl_seconds, %(ttl)s), count(ss.id),
+                   count(*) FILTER (WHERE ss.status = 'booked'),
+                   count(*) FILTER (WHERE ss.status = 'held' AND ss.held_until > %(now)s),
+                   count(*) FILTER (WHERE ss.status = 'held' AND ss.held_until <= %(now)s),
+                   count(*) FILTER (WHERE ss.status = 'available')
+            FROM booking_showtime st JOIN booking_showseat ss ON ss.showtime_id = st.id
+            WHERE st.id = ANY(%(ids)s) GROUP BY st.id ORDER BY st.id
+            """,
+            {**params, "ids": showtime_ids},
+        )
+        showtimes = [
+            {
+                "id": show,
+                "hold_ttl_seconds": ttl,
+                "capacity": capacity,
+                "booked": booked,
+                "held": held,
+                "expired_holds": expired,
+                "available": available + expired,
+            }
+            for show, ttl, capacity, booked, held, expired, available in cursor.fetchall()
+        ]
+        violations += [
+            f"sold + held + free != capacity: showtime {s['id']}"
+            for s in showtimes
+            if s["booked"] + s["held"] + s["available"] != s["capacity"]
+        ]
+
+        booked_seats: dict[str, dict] = {str(show): {} for show in showtime_ids}
+        cursor.execute(
+            """
+            SELECT ss.showtime_id, ss.seat_id, b.reference, u.username
+            FROM booking_bookingseat bs
+            JOIN booking_showseat ss ON ss.id = bs.show_seat_id
+            JOIN booking_booking b ON b.id = bs.booking_id
+            JOIN auth_user u ON u.id = b.user_id
+            WHERE ss.showtime_id = ANY(%(ids)s)
+            """,
+            {"ids": showtime_ids},
+        )
+        for show, seat, reference, username in cursor.fetchall():
+            booked_seats[str(show)][str(seat)] = {"reference": reference, "username": username}
+
+        held_seats: dict[str, dict] = {str(show): {} for show in showtime_ids}
+        cursor.execute(
+            """
+            SELECT ss.showtime_id, ss.seat_id, u.username, ss.held_until
+            FROM booking_showseat ss JOIN auth_user u ON u.id = ss.held_by_id
+            WHERE ss.showtime_id = ANY(%(ids)s) AND ss.status = 'held' AND ss.held_until > %(now)s
+            """,
+            {**params, "ids": showtime_ids},
+        )
+        for show, seat, username, held_until in cursor.fetchall():
+            held_seats[str(show)][str(seat)] = {"username": username, "held_until": isoformat_utc(held_until)}
+
+    return {"violations": violations, "showtimes": showtimes, "booked_seats": booked_seats, "held_seats": held_seats}

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from booking.api import views
+from booking.api import staff, views
 from booking.api.errors import api_not_found
 
 urlpatterns = [
@@ -15,5 +15,8 @@ urlpatterns = [
     path("book-seat/", views.BookSeatView.as_view(), name="book-seat"),
     path("release-seat/", views.ReleaseSeatView.as_view(), name="release-seat"),
     path("bookings/", views.BookingListView.as_view(), name="bookings"),
+    path("staff/halls/", staff.StaffHallView.as_view(), name="staff-halls"),
+    path("staff/showtimes/", staff.StaffShowtimeView.as_view(), name="staff-showtimes"),
+    path("staff/audit/", staff.StaffAuditView.as_view(), name="staff-audit"),
     re_path(r"^.*$", api_not_found),
 ]

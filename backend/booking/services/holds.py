@@ -59,7 +59,7 @@ def hold_seats(*, user, showtime_id: int, seat_ids: list[int]) -> HoldResult:
 
         already_mine = [r for r in rows if r.status == Status.HELD and r.held_by_id == user.pk and r.held_until > now]
         to_hold = [r for r in rows if not (r.status == Status.HELD and r.held_by_id == user.pk and r.held_until > now)]
-        held_until = now + timedelta(seconds=settings.HOLD_TTL_SECONDS)
+        held_until = now + timedelta(seconds=showtime.effective_hold_ttl_seconds)
         if to_hold:
             live_holds = ShowSeat.objects.filter(
                 showtime_id=showtime_id, held_by=user, status=Status.HELD, held_until__gt=now

@@ -20,7 +20,7 @@ def normalise_seat_ids(seat_ids: Iterable[int]) -> list[int]:
 
 
 def get_showtime(showtime_id: int) -> Showtime:
-    showtime = Showtime.objects.filter(pk=showtime_id).only("pk", "starts_at").first()
+    showtime = Showtime.objects.filter(pk=showtime_id).only("pk", "starts_at", "hold_ttl_seconds").first()
     if showtime is None:
         raise ShowtimeNotFound()
     return showtime

@@ -7,7 +7,7 @@ from django.utils import timezone
 from psycopg import errors as pg_errors
 
 from booking.exceptions import InvalidRequest, ShowtimeOverlap
-from booking.models import Hall, LayoutVersion, Movie, Seat, ShowSeat, Showtime
+from booking.models import Hall, LayoutVersion, Movie, Seat, ShowSeat, Showtime, Venue
 from booking.services.locking import bump_layout_version
 
 
@@ -43,6 +43,16 @@ def generate_seats(*, hall: Hall, rows: int, seats_per_row: int) -> int:
     return added
 
 
+def create_hall(*, venue: Venue, name: str, rows: int, seats_per_row: int) -> Hall:
+    """A new hall in the venue with a rows x seats grid."""
+    with transaction.atomic():
+        hall, created = Hall.objects.get_or_create(venue=venue, name=name)
+        if not created:
+            raise InvalidRequest(f"The venue already has a hall named {name!r}.")
+        generate_seats(hall=hall, rows=rows, seats_per_row=seats_per_row)
+    return hall
+
+
 def _materialise_show_seats(showtime: Showtime) -> None:
     seat_ids = Seat.objects.filter(hall_id=showtime.hall_id).values_list("pk", flat=True)
     ShowSeat.objects.bulk_create(
@@ -52,7 +62,14 @@ def _materialise_show_seats(showtime: Showtime) -> None:
     )
 
 
-def create_showtime(*, hall: Hall, movie: Movie, starts_at: datetime, ends_at: datetime | None = None) -> Showtime:
+def create_showtime(
+    *,
+    hall: Hall,
+    movie: Movie,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    hold_ttl_seconds: int | None = None,
+) -> Showtime:
     """Schedule a movie in a hall and create one available ShowSeat per seat of the hall.
 
     `ends_at` defaults to the movie's running time. Overlapping another showtime in the hall is refused.
@@ -60,9 +77,13 @@ def create_showtime(*, hall: Hall, movie: Movie, starts_at: datetime, ends_at: d
     ends_at = ends_at or starts_at + timedelta(minutes=movie.duration_minutes)
     if ends_at <= starts_at:
         raise InvalidRequest("A showtime must end after it starts.")
+    if hold_ttl_seconds is not None and hold_ttl_seconds < 1:
+        raise InvalidRequest("A hold must last at least one second.")
     try:
         with transaction.atomic():
-            showtime = Showtime.objects.create(hall=hall, movie=movie, starts_at=starts_at, ends_at=ends_at)
+            showtime = Showtime.objects.create(
+                hall=hall, movie=movie, starts_at=starts_at, ends_at=ends_at, hold_ttl_seconds=hold_ttl_seconds
+            )
             _materialise_show_seats(showtime)
             LayoutVersion.objects.bulk_create(
                 [LayoutVersion(showtime=showtime, slot=slot) for slot in range(LayoutVersion.SLOTS)]

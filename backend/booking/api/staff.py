@@ -1,0 +1,95 @@
+"""Staff-only API: what QA's stress runs need to set up fresh halls and showtimes and audit the result."""
+
+from django.utils import timezone
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAdminUser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from booking import selectors
+from booking.api.serializers import StrictIntegerField
+from booking.exceptions import InvalidRequest
+from booking.models import Hall, Movie, Venue
+from booking.services.showtimes import create_hall, create_showtime
+
+DEFAULT_VENUE = ("Boxoffice Central", "Springfield")
+
+
+class HallInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    rows = StrictIntegerField(min_value=1, max_value=702)
+    seats_per_row = StrictIntegerField(min_value=1, max_value=999)
+    venue_id = StrictIntegerField(min_value=1, required=False)
+
+
+class ShowtimeInput(serializers.Serializer):
+    hall_id = StrictIntegerField(min_value=1)
+    movie_id = StrictIntegerField(min_value=1, required=False)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(required=False)
+    hold_ttl_seconds = StrictIntegerField(min_value=1, max_value=86400, required=False)
+
+
+def _validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data if isinstance(request.data, dict) else {})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class StaffHallView(APIView):
+    permission_classes = [IsAdminUser]
+
+    def post(self, request):
+        data = _validated(HallInput, request)
+        if "venue_id" in data:
+            venue = Venue.objects.filter(pk=data["venue_id"]).first()
+            if venue is None:
+                raise InvalidRequest("No such venue.")
+        else:
+            venue, _ = Venue.objects.get_or_create(name=DEFAULT_VENUE[0], city=DEFAULT_VENUE[1])
+        hall = create_hall(venue=venue, name=data["name"], rows=data["rows"], seats_per_row=data["seats_per_row"])
+        return Response(
+            {"id": hall.pk, "name": hall.name, "capacity": hall.seats.count()}, status=status.HTTP_201_CREATED
+        )
+
+
+class StaffShowtimeView(APIView):
+    permission_classes = [IsAdminUser]
+
+    def post(self, request):
+        data = _validated(ShowtimeInput, request)
+        hall = Hall.objects.filter(pk=data["hall_id"]).first()
+        if hall is None:
+            raise InvalidRequest("No such hall.")
+        if "movie_id" in data:
+            movie = Movie.objects.filter(pk=data["movie_id"]).first()
+            if movie is None:
+                raise InvalidRequest("No such movie.")
+        else:
+            movie, _ = Movie.objects.get_or_create(title="Stress Test", defaults={"duration_minutes": 90})
+        showtime = create_showtime(
+            hall=hall,
+            movie=movie,
+            starts_at=data["starts_at"],
+            ends_at=data.get("ends_at"),
+            hold_ttl_seconds=data.get("hold_ttl_seconds"),
+        )
+        return Response(
+            {
+                "id": showtime.pk,
+                "capacity": showtime.show_seats.count(),
+                "hold_ttl_seconds": showtime.effective_hold_ttl_seconds,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class StaffAuditView(APIView):
+    permission_classes = [IsAdminUser]
+
+    def get(self, request):
+        try:
+            ids = [int(value) for value in request.query_params.getlist("show_id")]
+        except ValueError as exc:
+            raise InvalidRequest("show_id must be a whole number.") from exc
+        return Response(selectors.audit_invariants(now=timezone.now(), showtime_ids=ids))
