@@ -4,38 +4,71 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 DEVSTACK := $(BIN)/python scripts/devstack.py
-CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+# The browser tests drive the system's Chromium (Playwright never downloads a browser here).
+export CHROMIUM_PATH ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 
-.PHONY: help install run dev test test-backend test-frontend lint format bench stress sweeper clean
+.PHONY: help install frontend browser run dev test test-backend test-frontend lint format bench stress sweeper clean
 
 help:
 	@echo "make run    - set up and serve Boxoffice at http://127.0.0.1:$${PORT:-8000}"
 	@echo "make test   - set up and run every test (backend on real PostgreSQL, frontend, browser)"
+	@echo "make dev    - Django (DEBUG) on :8000 + Vite dev server with hot reload on :5173"
 	@echo "make lint   - ruff check + format check"
 	@echo "make bench  - benchmarks;  make stress - QA stress run against BASE_URL"
 
+# --- setup ------------------------------------------------------------------------------------
 $(VENV)/.installed: backend/requirements.txt backend/requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r backend/requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed frontend
 
-run: $(VENV)/.installed
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+browser:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+	  if command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium for the browser tests (apt-get)"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium not found: install it and set CHROMIUM_PATH"; exit 1; fi; \
+	fi
+
+# --- the two commands -------------------------------------------------------------------------
+run: $(VENV)/.installed frontend
 	$(DEVSTACK) run
 
-test: test-backend
+test: test-frontend test-backend
 
-test-backend: $(VENV)/.installed
+test-frontend: frontend/node_modules/.installed
+	cd frontend && npm test
+
+test-backend: $(VENV)/.installed frontend browser
 	$(DEVSTACK) exec -- $(BIN)/python -m pytest
 
+# --- development ------------------------------------------------------------------------------
+dev: $(VENV)/.installed frontend/node_modules/.installed
+	DEBUG=true $(DEVSTACK) exec -- bash -c '$(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py seed_demo && \
+	  (cd ../frontend && npm run dev -- --host 127.0.0.1) & \
+	  exec $(BIN)/python manage.py runserver 127.0.0.1:$${PORT:-8000}'
+
 lint: $(VENV)/.installed
-	$(BIN)/ruff check backend scripts
-	$(BIN)/ruff format --check backend scripts
+	$(BIN)/ruff check backend scripts loadtest
+	$(BIN)/ruff format --check backend scripts loadtest
 
 format: $(VENV)/.installed
-	$(BIN)/ruff check --fix backend scripts
-	$(BIN)/ruff format backend scripts
+	$(BIN)/ruff check --fix backend scripts loadtest
+	$(BIN)/ruff format backend scripts loadtest
 
 sweeper: $(VENV)/.installed
 	$(DEVSTACK) exec -- $(BIN)/python manage.py release_expired_holds --every 5

@@ -7,10 +7,9 @@ from booking.models import Hall, Movie, Venue
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "s3cret-pass-123")
+    password = factory.django.Password("s3cret-pass-123")
 
 
 class VenueFactory(factory.django.DjangoModelFactory):
