@@ -10,7 +10,7 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     alias: {
-      '@': new URL('./src', import.meta.url).pathname,
+      '@': decodeURIComponent(new URL('./src', import.meta.url).pathname),
     },
   },
   server: {

@@ -6,5 +6,5 @@ from booking.api.spa import spa_index
 urlpatterns = [
     path("api/", include("booking.api.urls")),
     path("admin/", admin.site.urls),
-    re_path(r"^(?!api/|admin/|static/).*$", spa_index, name="spa"),
+    re_path(r"^(?!api/|admin/|static/|assets/).*$", spa_index, name="spa"),
 ]

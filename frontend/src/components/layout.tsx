@@ -1,10 +1,11 @@
-import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useLogout, useUser } from '@/features/auth/api/auth';
 
 export function Layout() {
   const { data: user } = useUser();
   const logoutMutation = useLogout();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
 
   return (
     <div className="app">
@@ -42,7 +43,7 @@ export function Layout() {
                   Sign out
                 </button>
               </>
-            ) : user === null ? (
+            ) : user === null && pathname !== '/login' ? (
               <Link to="/login" className="btn btn-small btn-primary">
                 Sign in
               </Link>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { isApiError, errorMessage } from '@/lib/api-client';
+import { Field } from '@/components/field';
 import { useLogin, useRegister } from '../api/auth';
 
 /** Only allow in-app redirects after sign-in. */
@@ -33,28 +34,24 @@ export function LoginForm() {
       <p className="hint" data-testid="demo-hint">
         Demo account: <code>demo</code> / <code>demo12345</code>
       </p>
-      <label className="field">
-        <span>Username</span>
-        <input
-          name="username"
-          autoComplete="username"
-          autoCapitalize="none"
-          required
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>Password</span>
-        <input
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </label>
+      <Field
+        label="Username"
+        name="username"
+        autoComplete="username"
+        autoCapitalize="none"
+        required
+        value={username}
+        onChange={(e) => setUsername(e.target.value)}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
       {error ? (
         <p className="alert alert-error" role="alert">
           {isApiError(error) && error.code === 'invalid_credentials'
@@ -92,12 +89,6 @@ export function RegisterForm() {
 
   const error = registerMutation.error;
   const fieldErrors = isApiError(error) ? (error.errors ?? {}) : {};
-  const fieldError = (name: string) =>
-    fieldErrors[name]?.length ? (
-      <span className="field-error" id={`${name}-error`}>
-        {fieldErrors[name]!.join(' ')}
-      </span>
-    ) : null;
   const otherErrors = Object.entries(fieldErrors)
     .filter(([k]) => !['username', 'password', 'email'].includes(k))
     .flatMap(([, v]) => v);
@@ -105,47 +96,35 @@ export function RegisterForm() {
   return (
     <form className="card auth-card" onSubmit={onSubmit} noValidate>
       <h1>Create an account</h1>
-      <label className="field">
-        <span>Username</span>
-        <input
-          name="username"
-          autoComplete="username"
-          autoCapitalize="none"
-          required
-          value={username}
-          aria-invalid={fieldErrors.username ? true : undefined}
-          aria-describedby={fieldErrors.username ? 'username-error' : undefined}
-          onChange={(e) => setUsername(e.target.value)}
-        />
-        {fieldError('username')}
-      </label>
-      <label className="field">
-        <span>Email (optional)</span>
-        <input
-          name="email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          aria-invalid={fieldErrors.email ? true : undefined}
-          aria-describedby={fieldErrors.email ? 'email-error' : undefined}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-        {fieldError('email')}
-      </label>
-      <label className="field">
-        <span>Password</span>
-        <input
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={password}
-          aria-invalid={fieldErrors.password ? true : undefined}
-          aria-describedby={fieldErrors.password ? 'password-error' : undefined}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        {fieldError('password')}
-      </label>
+      <Field
+        label="Username"
+        name="username"
+        autoComplete="username"
+        autoCapitalize="none"
+        required
+        value={username}
+        errors={fieldErrors.username}
+        onChange={(e) => setUsername(e.target.value)}
+      />
+      <Field
+        label="Email (optional)"
+        name="email"
+        type="email"
+        autoComplete="email"
+        value={email}
+        errors={fieldErrors.email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        value={password}
+        errors={fieldErrors.password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
       {error && (!isApiError(error) || !error.errors || otherErrors.length) ? (
         <p className="alert alert-error" role="alert">
           {otherErrors.length ? otherErrors.join(' ') : errorMessage(error)}

@@ -24,7 +24,7 @@ export function Legend() {
 
 export function SeatCountsBar({ counts }: { counts: SeatCounts }) {
   return (
-    <dl className="counts" data-testid="seat-counts">
+    <dl className="counts" data-testid="hall-counts">
       <div className="counts__item counts__item--available">
         <dt>Available</dt>
         <dd data-testid="count-available">{counts.available}</dd>

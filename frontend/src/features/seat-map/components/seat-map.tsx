@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Seat } from '@/types/api';
 import { compareRows } from '@/lib/format';
 import { SeatButton, type SeatView } from './seat-button';
@@ -103,9 +103,20 @@ export function SeatMap({ seats, selected, onToggle }: SeatMapProps) {
     next?.focus();
   }, []);
 
+  // On narrow screens start with the middle of the hall in view.
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const centered = useRef(false);
+  const hasSeats = seats.length > 0;
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el || !hasSeats || centered.current) return;
+    centered.current = true;
+    if (el.scrollWidth > el.clientWidth) el.scrollLeft = (el.scrollWidth - el.clientWidth) / 2;
+  }, [hasSeats]);
+
   const columns = maxNumber - minNumber + 1;
   return (
-    <div className="seat-map-scroll" data-testid="seat-map-scroll">
+    <div className="seat-map-scroll" data-testid="hall-scroll" ref={scrollRef}>
       <div
         className="seat-map"
         role="group"
@@ -122,7 +133,7 @@ export function SeatMap({ seats, selected, onToggle }: SeatMapProps) {
         </p>
         {rows.map((row) => (
           <div key={row.label} className="seat-row" role="group" aria-label={`Row ${row.label}`} data-seat-row={row.label}>
-            <span className="row-label" aria-hidden="true" style={{ gridColumnStart: 1 }}>
+            <span className="row-label row-label--start" aria-hidden="true" style={{ gridColumnStart: 1 }}>
               {row.label}
             </span>
             {row.seats.map((seat) => (
@@ -138,7 +149,7 @@ export function SeatMap({ seats, selected, onToggle }: SeatMapProps) {
                 onFocusSeat={onFocusSeat}
               />
             ))}
-            <span className="row-label" aria-hidden="true" style={{ gridColumnStart: columns + 2 }}>
+            <span className="row-label row-label--end" aria-hidden="true" style={{ gridColumnStart: columns + 2 }}>
               {row.label}
             </span>
           </div>

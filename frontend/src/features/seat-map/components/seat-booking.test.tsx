@@ -1,0 +1,329 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HallLayout, Seat } from '@/types/api';
+import { json, makeLayout, mockFetch, renderWithProviders, type RecordedRequest } from '@/testing/test-utils';
+import { resetHallLayoutCache } from '../api/get-hall-layout';
+import { SeatBooking } from './seat-booking';
+
+const NOW = new Date('2030-01-01T12:00:00Z');
+const inSeconds = (s: number) => new Date(NOW.getTime() + s * 1000).toISOString();
+
+type Handler = (req: RecordedRequest) => Response | Promise<Response>;
+
+/** A tiny fake backend: the layout is mutable server state. */
+function setup(initial: HallLayout = makeLayout(), handlers: Record<string, Handler> = {}, me: unknown = { id: 1, username: 'demo' }) {
+  let layout = initial;
+  let version = 1;
+  const server = {
+    get layout() {
+      return layout;
+    },
+    setLayout(next: HallLayout) {
+      layout = next;
+      version += 1;
+    },
+    updateSeats(ids: number[], patch: Partial<Seat>) {
+      server.setLayout({ ...layout, seats: layout.seats.map((s) => (ids.includes(s.id) ? { ...s, ...patch } : s)) });
+    },
+  };
+  const api = mockFetch((req) => {
+    if (req.url === '/api/auth/me/') return me ? json(200, me) : json(403, { detail: 'Not signed in', code: 'not_authenticated' });
+    if (req.url === '/api/hall-layout/1/') {
+      const etag = `"v${version}"`;
+      if (req.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers: { ETag: etag } });
+      return json(200, layout, { ETag: etag });
+    }
+    const handler = handlers[req.url];
+    if (handler) return handler(req);
+    return json(500, { detail: 'unexpected', code: 'error' });
+  });
+  return { server, ...api };
+}
+
+function renderSeatBooking() {
+  return renderWithProviders(<SeatBooking showId={1} />, { route: '/shows/1', path: '/shows/:showId' });
+}
+
+const seatEl = (id: number) => screen.getByTestId(`seat-${id}`);
+
+describe('SeatBooking', () => {
+  beforeEach(() => {
+    resetHallLayoutCache();
+    document.cookie = 'csrftoken=tok; path=/';
+    // Freeze only the clock (Date); timers stay real so polling and user-event work.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('renders the hall with counts and legend', async () => {
+    setup(makeLayout({}, { 2: { status: 'booked' }, 3: { status: 'held' } }));
+    renderSeatBooking();
+    expect(await screen.findByRole('heading', { name: 'The Test Movie' })).toBeInTheDocument();
+    expect(screen.getByTestId('count-available')).toHaveTextContent('10');
+    expect(screen.getByTestId('count-held')).toHaveTextContent('1');
+    expect(screen.getByTestId('count-booked')).toHaveTextContent('1');
+    expect(seatEl(2)).toHaveAttribute('data-status', 'booked');
+    expect(seatEl(3)).toHaveAccessibleName('Row A, seat 3, held');
+    expect(screen.getByRole('list', { name: 'Seat legend' })).toBeInTheDocument();
+  });
+
+  it('limits the selection to max_seats_per_hold, counting seats already held by me', async () => {
+    const user = userEvent.setup();
+    setup(makeLayout({ max_seats_per_hold: 3 }, { 12: { status: 'held', held_by_me: true, held_until: inSeconds(300) } }));
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('seat-1'));
+    await user.click(seatEl(2));
+    expect(seatEl(1)).toHaveAttribute('aria-pressed', 'true');
+    expect(seatEl(1)).toHaveAccessibleName('Row A, seat 1, selected');
+    expect(seatEl(2)).toHaveAttribute('aria-pressed', 'true');
+
+    await user.click(seatEl(3));
+    expect(seatEl(3)).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByTestId('limit-message')).toHaveTextContent('up to 3 seats');
+
+    // Deselecting frees a slot again.
+    await user.click(seatEl(2));
+    expect(screen.queryByTestId('limit-message')).not.toBeInTheDocument();
+    await user.click(seatEl(3));
+    expect(seatEl(3)).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('holds seats and shows a countdown computed from the server held_until', async () => {
+    const user = userEvent.setup();
+    const { server, calls } = setup(makeLayout(), {
+      '/api/hold-seat/': (req) => {
+        const ids = (req.body as { seat_ids: number[] }).seat_ids;
+        // Server says 2:03 left (not the 600 s hold_ttl_seconds).
+        server.updateSeats(ids, { status: 'held', held_by_me: true, held_until: inSeconds(123) });
+        return json(200, { detail: 'Held', held_until: inSeconds(123), seat_ids: ids });
+      },
+    });
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('seat-1'));
+    await user.click(seatEl(2));
+    await user.click(screen.getByTestId('hold-button'));
+
+    expect(await screen.findByTestId('countdown')).toHaveTextContent('02:03');
+    expect(calls('POST', '/api/hold-seat/')[0]!.body).toEqual({ show_id: 1, seat_ids: [1, 2] });
+    expect(calls('POST', '/api/hold-seat/')[0]!.headers.get('X-CSRFToken')).toBe('tok');
+    expect(seatEl(1)).toHaveAttribute('data-status', 'held-by-me');
+    expect(seatEl(1)).toHaveAccessibleName('Row A, seat 1, held by you');
+    expect(screen.getByTestId('held-seats')).toHaveTextContent('A1, A2');
+    expect(screen.getByTestId('confirm-button')).toBeEnabled();
+    expect(screen.getByTestId('cancel-button')).toBeEnabled();
+  });
+
+  it('a double-click on Hold sends exactly one hold request', async () => {
+    const user = userEvent.setup();
+    let resolveHold: (r: Response) => void = () => {};
+    const { calls, server } = setup(makeLayout(), {
+      '/api/hold-seat/': () => new Promise<Response>((resolve) => (resolveHold = resolve)),
+    });
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('seat-1'));
+    const hold = screen.getByTestId('hold-button');
+    await user.dblClick(hold);
+    fireEvent.click(hold);
+    fireEvent.click(hold);
+    expect(calls('POST', '/api/hold-seat/')).toHaveLength(1);
+    expect(screen.getByTestId('hold-button')).toBeDisabled();
+    await act(async () => {
+      server.updateSeats([1], { status: 'held', held_by_me: true, held_until: inSeconds(300) });
+      resolveHold(json(200, { detail: 'Held', held_until: inSeconds(300), seat_ids: [1] }));
+    });
+    expect(await screen.findByTestId('countdown')).toBeInTheDocument();
+    expect(calls('POST', '/api/hold-seat/')).toHaveLength(1);
+  });
+
+  it('on a 409 names the taken seats, keeps the rest of the selection and refetches the map', async () => {
+    const user = userEvent.setup();
+    const { server, calls } = setup(makeLayout(), {
+      '/api/hold-seat/': () => {
+        server.updateSeats([2], { status: 'held' }); // someone else got A2 first
+        return json(409, { detail: 'Some seats are no longer available.', code: 'seat_unavailable', seat_ids: [2] });
+      },
+    });
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('seat-1'));
+    await user.click(seatEl(2));
+    await user.click(seatEl(3));
+    const layoutFetchesBefore = calls('GET', '/api/hall-layout/1/').length;
+    await user.click(screen.getByTestId('hold-button'));
+
+    const message = await screen.findByTestId('conflict-message');
+    expect(message).toHaveTextContent('A2');
+    expect(message).toHaveTextContent(/taken/);
+    expect(seatEl(1)).toHaveAttribute('aria-pressed', 'true');
+    expect(seatEl(3)).toHaveAttribute('aria-pressed', 'true');
+    expect(seatEl(2)).toHaveAttribute('aria-pressed', 'false');
+    await waitFor(() => expect(seatEl(2)).toHaveAttribute('data-status', 'held'));
+    expect(calls('GET', '/api/hall-layout/1/').length).toBeGreaterThan(layoutFetchesBefore);
+    expect(screen.getByTestId('selected-seats')).toHaveTextContent('A1, A3');
+  });
+
+  it('shows a retry message on network errors and 5xx', async () => {
+    const user = userEvent.setup();
+    let attempts = 0;
+    const { calls, server } = setup(makeLayout(), {
+      '/api/hold-seat/': () => {
+        attempts += 1;
+        if (attempts === 1) return Promise.reject(new TypeError('Failed to fetch'));
+        if (attempts === 2) return json(503, { detail: 'Service unavailable', code: 'error' });
+        server.updateSeats([1], { status: 'held', held_by_me: true, held_until: inSeconds(300) });
+        return json(200, { detail: 'Held', held_until: inSeconds(300), seat_ids: [1] });
+      },
+    });
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('seat-1'));
+    await user.click(screen.getByTestId('hold-button'));
+    const error = await screen.findByTestId('error-message');
+    expect(error).toHaveTextContent(/could not reach the server/i);
+    await user.click(within(error).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByTestId('error-message')).toHaveTextContent(/server had a problem/i);
+    await user.click(within(screen.getByTestId('error-message')).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByTestId('countdown')).toBeInTheDocument();
+    expect(calls('POST', '/api/hold-seat/')).toHaveLength(3);
+  });
+
+  it('confirms with an Idempotency-Key reused on retry and shows the booking reference', async () => {
+    const user = userEvent.setup();
+    let attempts = 0;
+    const { server, calls } = setup(
+      makeLayout({}, {
+        1: { status: 'held', held_by_me: true, held_until: inSeconds(200) },
+        2: { status: 'held', held_by_me: true, held_until: inSeconds(200) },
+      }),
+      {
+        '/api/book-seat/': () => {
+          attempts += 1;
+          if (attempts === 1) return Promise.reject(new TypeError('Failed to fetch'));
+          server.updateSeats([1, 2], { status: 'booked', held_by_me: false, held_until: null });
+          return json(201, {
+            detail: 'Booked',
+            booking: { reference: 'BX-7Q2K', show_id: 1, seat_ids: [1, 2], created_at: NOW.toISOString() },
+          });
+        },
+      },
+    );
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('confirm-button'));
+    const error = await screen.findByTestId('error-message');
+    await user.click(within(error).getByRole('button', { name: 'Retry' }));
+
+    expect(await screen.findByTestId('booking-reference')).toHaveTextContent('BX-7Q2K');
+    expect(screen.getByTestId('booked-seats')).toHaveTextContent('Row A, seat 1, Row A, seat 2');
+    const [first, second] = calls('POST', '/api/book-seat/');
+    expect(first!.body).toEqual({ show_id: 1, seat_ids: [1, 2] });
+    const key = first!.headers.get('Idempotency-Key');
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(second!.headers.get('Idempotency-Key')).toBe(key);
+    await waitFor(() => expect(seatEl(1)).toHaveAttribute('data-status', 'booked'));
+    expect(screen.queryByTestId('countdown')).not.toBeInTheDocument();
+  });
+
+  it('uses a fresh Idempotency-Key for a new confirm attempt and reports seats whose hold lapsed', async () => {
+    const user = userEvent.setup();
+    let attempts = 0;
+    const { server, calls } = setup(
+      makeLayout({}, {
+        1: { status: 'held', held_by_me: true, held_until: inSeconds(200) },
+        2: { status: 'held', held_by_me: true, held_until: inSeconds(200) },
+      }),
+      {
+        '/api/book-seat/': () => {
+          attempts += 1;
+          if (attempts === 1) {
+            server.updateSeats([2], { status: 'available', held_by_me: false, held_until: null });
+            return json(409, { detail: 'Not held', code: 'not_held', seat_ids: [2] });
+          }
+          return json(201, {
+            detail: 'Booked',
+            booking: { reference: 'BX-2', show_id: 1, seat_ids: [1], created_at: NOW.toISOString() },
+          });
+        },
+      },
+    );
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('confirm-button'));
+    expect(await screen.findByTestId('conflict-message')).toHaveTextContent('A2');
+    await waitFor(() => expect(seatEl(2)).toHaveAttribute('data-status', 'available'));
+    expect(seatEl(1)).toHaveAttribute('data-status', 'held-by-me');
+
+    await user.click(screen.getByTestId('confirm-button'));
+    expect(await screen.findByTestId('booking-reference')).toHaveTextContent('BX-2');
+    const [first, second] = calls('POST', '/api/book-seat/');
+    expect(second!.body).toEqual({ show_id: 1, seat_ids: [1] });
+    expect(second!.headers.get('Idempotency-Key')).not.toBe(first!.headers.get('Idempotency-Key'));
+  });
+
+  it('Cancel releases the hold at once', async () => {
+    const user = userEvent.setup();
+    const { server, calls } = setup(makeLayout({}, { 5: { status: 'held', held_by_me: true, held_until: inSeconds(100) } }), {
+      '/api/release-seat/': (req) => {
+        server.updateSeats([5], { status: 'available', held_by_me: false, held_until: null });
+        return json(200, { detail: 'Released', seat_ids: (req.body as { seat_ids: number[] }).seat_ids });
+      },
+    });
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('cancel-button'));
+    await waitFor(() => expect(seatEl(5)).toHaveAttribute('data-status', 'available'));
+    expect(calls('POST', '/api/release-seat/')[0]!.body).toEqual({ show_id: 1, seat_ids: [5] });
+    expect(screen.queryByTestId('countdown')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('confirm-button')).not.toBeInTheDocument();
+  });
+
+  it('says the hold expired when the countdown ends and refreshes the layout', async () => {
+    const { server, calls } = setup(makeLayout({}, { 1: { status: 'held', held_by_me: true, held_until: inSeconds(45) } }));
+    renderSeatBooking();
+    expect(await screen.findByTestId('countdown')).toHaveTextContent('00:45');
+
+    server.updateSeats([1], { status: 'available', held_by_me: false, held_until: null });
+    const before = calls('GET', '/api/hall-layout/1/').length;
+    vi.setSystemTime(new Date(NOW.getTime() + 46_000));
+
+    expect(await screen.findByTestId('hold-expired')).toHaveTextContent(/expired/);
+    await waitFor(() => expect(seatEl(1)).toHaveAttribute('data-status', 'available'));
+    const refetch = calls('GET', '/api/hall-layout/1/')[before]!;
+    expect(refetch.headers.get('If-None-Match')).toBeNull(); // forced full refresh
+    expect(screen.queryByTestId('confirm-button')).not.toBeInTheDocument();
+  });
+
+  it('polls: changes by others show up and drop them from my selection', async () => {
+    const user = userEvent.setup();
+    const { server, calls } = setup();
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('seat-4'));
+    expect(seatEl(4)).toHaveAttribute('aria-pressed', 'true');
+
+    server.updateSeats([4], { status: 'booked' });
+    await waitFor(() => expect(seatEl(4)).toHaveAttribute('data-status', 'booked'), { timeout: 4000 });
+    expect(seatEl(4)).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByTestId('conflict-message')).toHaveTextContent('A4');
+    // Polls are conditional: the unchanged ones were answered with 304.
+    const polls = calls('GET', '/api/hall-layout/1/');
+    expect(polls.at(-1)!.headers.get('If-None-Match')).toMatch(/^"v\d+"$/);
+  });
+
+  it('sends signed-out users to sign in when they try to hold', async () => {
+    const user = userEvent.setup();
+    const { calls } = setup(makeLayout(), {}, null);
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('seat-1'));
+    await waitFor(() => expect(screen.getByTestId('hold-button')).toHaveTextContent('Sign in to hold'));
+    await user.click(screen.getByTestId('hold-button'));
+    expect(await screen.findByText('Login page')).toBeInTheDocument();
+    expect(calls('POST', '/api/hold-seat/')).toHaveLength(0);
+  });
+
+  it('shows not found for an unknown show', async () => {
+    mockFetch((req) =>
+      req.url === '/api/auth/me/' ? json(200, { id: 1, username: 'demo' }) : json(404, { detail: 'Not found.', code: 'not_found' }),
+    );
+    renderSeatBooking();
+    expect(await screen.findByRole('heading', { name: 'Show not found' })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,49 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Show } from '@/types/api';
+import { json, mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { groupShows, ShowList } from './show-list';
+
+function show(id: number, movieId: number, title: string, startsAt: string, available = 100): Show {
+  return {
+    id,
+    movie: { id: movieId, title, duration_minutes: 128 },
+    hall: { id: 1, name: `Hall ${id}` },
+    venue: { id: 1, name: 'Grand Cinema', city: 'Lisbon' },
+    starts_at: startsAt,
+    ends_at: startsAt,
+    counts: { available, held: 2, booked: 8 },
+  };
+}
+
+// Local-time ISO strings so day grouping is independent of the machine's zone.
+const local = (y: number, m: number, d: number, h: number) => new Date(y, m - 1, d, h).toISOString();
+
+describe('shows', () => {
+  it('groups showtimes by movie, then by local day, in time order', () => {
+    const groups = groupShows(
+      [
+        show(3, 2, 'Beta', local(2030, 1, 2, 18)),
+        show(1, 1, 'Alpha', local(2030, 1, 1, 20)),
+        show(2, 1, 'Alpha', local(2030, 1, 1, 14)),
+        show(4, 1, 'Alpha', local(2030, 1, 2, 10)),
+      ],
+      new Date(2030, 0, 1, 9),
+    );
+    expect(groups.map((g) => g.title)).toEqual(['Alpha', 'Beta']);
+    expect(groups[0]!.days.map((d) => d.label)).toEqual(['Today', 'Tomorrow']);
+    expect(groups[0]!.days[0]!.shows.map((s) => s.id)).toEqual([2, 1]);
+    expect(groups[1]!.days[0]!.shows.map((s) => s.id)).toEqual([3]);
+  });
+
+  it('lists showtimes with venue, hall and availability linking to the seat map', async () => {
+    mockFetch(() => json(200, [show(7, 1, 'Alpha', local(2030, 1, 1, 20), 0), show(8, 1, 'Alpha', local(2030, 1, 1, 22), 42)]));
+    renderWithProviders(<ShowList />);
+    const alpha = await screen.findByRole('region', { name: 'Alpha' });
+    const link = within(alpha).getByTestId('show-8');
+    expect(link).toHaveAttribute('href', '/shows/8');
+    expect(link).toHaveTextContent('Grand Cinema, Lisbon · Hall 8');
+    expect(link).toHaveTextContent('42 available');
+    expect(within(alpha).getByTestId('show-7')).toHaveTextContent('Sold out');
+  });
+});
