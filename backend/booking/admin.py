@@ -6,10 +6,11 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
+from booking import selectors
 from booking.exceptions import BookingError
 from booking.models import Booking, BookingSeat, Hall, Movie, Seat, ShowSeat, Showtime, Venue
 from booking.services.holds import release_holds_by_admin
-from booking.services.showtimes import create_showtime, generate_seats
+from booking.services.showtimes import add_new_seats_to_upcoming_showtimes, create_showtime, generate_seats
 
 
 class HallInline(admin.TabularInline):
@@ -49,6 +50,11 @@ class HallAdmin(admin.ModelAdmin):
     @admin.display(description="Seats", ordering="num_seats")
     def seat_count(self, hall):
         return hall.num_seats
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Seats added in the inline must reach upcoming showtimes, as generated ones do.
+        add_new_seats_to_upcoming_showtimes(hall=form.instance)
 
     def get_urls(self):
         custom = [
@@ -95,9 +101,24 @@ class ShowtimeForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        starts_at, ends_at, movie = cleaned.get("starts_at"), cleaned.get("ends_at"), cleaned.get("movie")
         # Fill the default before model validation checks the no-overlap constraint against it.
-        if not cleaned.get("ends_at") and cleaned.get("starts_at") and cleaned.get("movie"):
-            cleaned["ends_at"] = cleaned["starts_at"] + timedelta(minutes=cleaned["movie"].duration_minutes)
+        if not ends_at and starts_at and movie:
+            ends_at = cleaned["ends_at"] = starts_at + timedelta(minutes=movie.duration_minutes)
+        if starts_at and ends_at and ends_at <= starts_at:
+            # Reported here: an inverted range would make the constraint's own check fail in SQL.
+            self.add_error("ends_at", "A showtime must end after it starts.")
+            return cleaned
+        hall = cleaned.get("hall") or getattr(self.instance, "hall", None)
+        if (
+            hall
+            and starts_at
+            and ends_at
+            and selectors.hall_is_busy(
+                hall_id=hall.pk, starts_at=starts_at, ends_at=ends_at, ignore_showtime_id=self.instance.pk
+            )
+        ):
+            raise forms.ValidationError("This hall already has a showtime at that time.")
         return cleaned
 
 
@@ -197,4 +218,8 @@ class BookingAdmin(admin.ModelAdmin):
     inlines = [BookingSeatInline]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a booking would strand its seats as booked-by-nobody; bookings are a ledger.
         return False

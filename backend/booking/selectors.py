@@ -48,6 +48,15 @@ def upcoming_showtimes(*, now: datetime) -> list[Showtime]:
     )
 
 
+def hall_is_busy(*, hall_id: int, starts_at: datetime, ends_at: datetime, ignore_showtime_id: int | None) -> bool:
+    """Whether another showtime in the hall overlaps [starts_at, ends_at)."""
+    return (
+        Showtime.objects.filter(hall_id=hall_id, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(pk=ignore_showtime_id)
+        .exists()
+    )
+
+
 def user_bookings(*, user) -> list[Booking]:
     """The user's bookings, newest first, with their showtime and seats."""
     return list(

@@ -1,6 +1,8 @@
 """The one place API errors get their shape: `{"detail": str, "code": str, "seat_ids"?, "errors"?}`."""
 
 from django.http import JsonResponse
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -59,6 +61,14 @@ def json_error(status_code: int, detail: str, code: str) -> JsonResponse:
     return JsonResponse({"detail": detail, "code": code}, status=status_code)
 
 
+@csrf_exempt  # nothing happens here, so there is nothing to protect; a POST gets the same JSON 404
 def api_not_found(request, *args, **kwargs):
     """Unknown /api/ paths (and non-numeric ids) get the API's JSON 404, never an HTML page."""
     return json_error(status.HTTP_404_NOT_FOUND, "Not found.", "not_found")
+
+
+def csrf_failure(request, reason=""):
+    """CSRF rejections of API calls answer in the API's JSON shape; elsewhere Django's page."""
+    if request.path.startswith("/api/"):
+        return json_error(status.HTTP_403_FORBIDDEN, f"CSRF check failed: {reason}", "csrf_failed")
+    return django_csrf_failure(request, reason=reason)

@@ -37,9 +37,7 @@ def generate_seats(*, hall: Hall, rows: int, seats_per_row: int) -> int:
         )
         added = hall.seats.count() - before
         if added:
-            for showtime in Showtime.objects.filter(hall=hall, starts_at__gt=timezone.now()):
-                _materialise_show_seats(showtime)
-                bump_layout_version(showtime_id=showtime.pk, actor_id=0)
+            add_new_seats_to_upcoming_showtimes(hall=hall)
     return added
 
 
@@ -51,6 +49,14 @@ def create_hall(*, venue: Venue, name: str, rows: int, seats_per_row: int) -> Ha
             raise InvalidRequest(f"The venue already has a hall named {name!r}.")
         generate_seats(hall=hall, rows=rows, seats_per_row=seats_per_row)
     return hall
+
+
+def add_new_seats_to_upcoming_showtimes(*, hall: Hall) -> None:
+    """Give upcoming showtimes in the hall a seat row for every seat the hall has gained."""
+    with transaction.atomic():
+        for showtime in Showtime.objects.filter(hall=hall, starts_at__gt=timezone.now()):
+            _materialise_show_seats(showtime)
+            bump_layout_version(showtime_id=showtime.pk, actor_id=0)
 
 
 def _materialise_show_seats(showtime: Showtime) -> None:

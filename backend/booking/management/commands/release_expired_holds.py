@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from booking.services.holds import release_expired_holds
 
@@ -12,6 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--every", type=float, default=None, help="Repeat every N seconds until stopped.")
 
     def handle(self, *args, every=None, **options):
+        if every is not None and every <= 0:
+            raise CommandError("--every takes a positive number of seconds.")
         while True:
             released = release_expired_holds()
             if released or every is None:
