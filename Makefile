@@ -52,8 +52,9 @@ test: test-frontend test-backend
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test
 
+# collectstatic first, as `make run` does: the admin's pages need the manifest of hashed static files.
 test-backend: $(VENV)/.installed frontend browser
-	$(DEVSTACK) exec -- $(BIN)/python -m pytest
+	$(DEVSTACK) exec -- bash -c '$(BIN)/python manage.py collectstatic --noinput -v 0 && exec $(BIN)/python -m pytest'
 
 # --- development ------------------------------------------------------------------------------
 dev: $(VENV)/.installed frontend/node_modules/.installed

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from booking.exceptions import IdempotencyKeyReused, NotHeld, SeatNotFound
+from booking.exceptions import IdempotencyKeyReused, NotHeld
 from booking.models import Booking, BookingSeat, ShowSeat
-from booking.services.locking import bump_layout_version, seat_transaction
-from booking.services.seat_requests import ensure_not_started, get_showtime, normalise_seat_ids
+from booking.services.locking import change_seats, seat_transaction
+from booking.services.seat_requests import normalise_seat_ids, seat_snapshot
 
 Status = ShowSeat.Status
 
@@ -40,7 +40,6 @@ def confirm_booking(
     returns the original booking and changes nothing, even once the holds have expired.
     """
     seat_ids = normalise_seat_ids(seat_ids)
-    showtime = get_showtime(showtime_id)
 
     with seat_transaction(seat_ids=seat_ids, user_id=user.pk):
         # Under the user's lock: a concurrent retry with the same key waits here for the first
@@ -52,16 +51,20 @@ def confirm_booking(
                     return BookingResult(booking=original, seat_ids=seat_ids, replayed=True)
                 raise IdempotencyKeyReused()
 
-        ensure_not_started(showtime)
+        # After the key check: a retry is answered with its booking whatever has changed since.
+        snapshot = seat_snapshot(showtime_id=showtime_id, seat_ids=seat_ids)
+        snapshot.ensure_not_started()
         now = timezone.now()
+        not_held = [seat_id for seat_id, state in snapshot.seats.items() if not state.is_live_hold_of(user.pk, now)]
+        if not_held:  # known before locking anything: e.g. a hold that ran out
+            raise NotHeld(seat_ids=not_held)
+
         rows = list(
             ShowSeat.objects.select_for_update()
             .filter(showtime_id=showtime_id, seat_id__in=seat_ids)
             .order_by("pk")
             .only("pk", "seat_id", "status", "held_by_id", "held_until")
         )
-        if len(rows) != len(seat_ids):
-            raise SeatNotFound(seat_ids=set(seat_ids) - {r.seat_id for r in rows})
         not_held = [
             r.seat_id for r in rows if not (r.status == Status.HELD and r.held_by_id == user.pk and r.held_until > now)
         ]
@@ -77,9 +80,12 @@ def confirm_booking(
         )
         # One line per seat; BookingSeat.show_seat is unique, so a seat can never be sold twice.
         BookingSeat.objects.bulk_create([BookingSeat(booking=booking, show_seat_id=r.pk) for r in rows])
-        ShowSeat.objects.filter(pk__in=[r.pk for r in rows]).update(
-            status=Status.BOOKED, held_by=None, held_until=None, booked_at=now
+        change_seats(
+            showtime_id=showtime_id,
+            show_seat_pks=[r.pk for r in rows],
+            actor_id=user.pk,
+            status=Status.BOOKED,
+            booked_at=now,
         )
-        bump_layout_version(showtime_id=showtime_id, actor_id=user.pk)
 
     return BookingResult(booking=booking, seat_ids=seat_ids, replayed=False)

@@ -8,6 +8,7 @@ Lock order, the same in every service, so that no two transactions can wait on e
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -35,12 +36,18 @@ def seat_transaction(*, seat_ids: Iterable[int], user_id: int | None = None) -> 
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                # set_config(..., true) is SET LOCAL: it ends with this transaction.
-                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{settings.LOCK_TIMEOUT_MS}ms"])
-                if user_id is not None:
+                # set_config(..., true) is SET LOCAL: it ends with this transaction. It comes first in
+                # the select list, so the advisory lock's wait is bounded by it too.
+                timeout = f"{settings.LOCK_TIMEOUT_MS}ms"
+                if user_id is None:
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
+                else:
                     # One user's concurrent holds and confirms queue here, so the per-user hold cap
                     # and the idempotency-key check see each other's results.
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [USER_LOCK_NAMESPACE, user_id])
+                    cursor.execute(
+                        "SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(%s, %s)",
+                        [timeout, USER_LOCK_NAMESPACE, user_id],
+                    )
             yield
     except OperationalError as exc:
         if isinstance(exc.__cause__, _CONTENTION_ERRORS):
@@ -57,3 +64,45 @@ def bump_layout_version(*, showtime_id: int, actor_id: int) -> None:
     LayoutVersion.objects.filter(showtime_id=showtime_id, slot=actor_id % LayoutVersion.SLOTS).update(
         version=F("version") + 1
     )
+
+
+_CHANGE_SEATS_SQL = """
+WITH changed AS (
+    UPDATE booking_showseat
+    SET status = %(status)s, held_by_id = %(held_by_id)s, held_until = %(held_until)s, booked_at = %(booked_at)s
+    WHERE id = ANY(%(pks)s)
+    RETURNING 1
+)
+UPDATE booking_layoutversion SET version = version + 1
+WHERE showtime_id = %(showtime_id)s AND slot = %(slot)s AND EXISTS (SELECT 1 FROM changed)
+"""
+
+
+def change_seats(
+    *,
+    showtime_id: int,
+    show_seat_pks: list[int],
+    actor_id: int,
+    status: str,
+    held_by_id: int | None = None,
+    held_until: datetime | None = None,
+    booked_at: datetime | None = None,
+) -> None:
+    """Set the state of seat rows this transaction has locked, and bump the layout version with it.
+
+    One statement for both, so a seat change can never forget the version (and the ETag) and costs
+    one round trip. The seat rows are already locked; the version slot is the last lock taken.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CHANGE_SEATS_SQL,
+            {
+                "status": status,
+                "held_by_id": held_by_id,
+                "held_until": held_until,
+                "booked_at": booked_at,
+                "pks": show_seat_pks,
+                "showtime_id": showtime_id,
+                "slot": actor_id % LayoutVersion.SLOTS,
+            },
+        )
