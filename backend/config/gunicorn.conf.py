@@ -14,4 +14,7 @@ timeout = 30
 graceful_timeout = 10
 accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
+# Several servers may run side by side here (make run, make bench, tests): a shared control socket
+# in $HOME would make them trip over each other, and nothing here uses it.
+control_socket_disable = True
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -88,8 +88,12 @@ DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("options", "-c lock_timeout=10s")
 # Server-side binding lets psycopg prepare the statements a connection runs repeatedly: planning the
 # layout's state query costs ~4x its execution, and every hold repeats the same handful of statements.
+# DB_PREPARE_THRESHOLD=off turns preparing off (e.g. behind a pooler that cannot keep prepared statements).
+_prepare_threshold = env("DB_PREPARE_THRESHOLD", default="2").strip().lower()
 DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
-DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", env.int("DB_PREPARE_THRESHOLD", default=2))
+DATABASES["default"]["OPTIONS"].setdefault(
+    "prepare_threshold", None if _prepare_threshold in {"off", "none", ""} else int(_prepare_threshold)
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
