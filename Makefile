@@ -67,12 +67,12 @@ dev: $(VENV)/.installed frontend/node_modules/.installed
 	  exec $(BIN)/python manage.py runserver 127.0.0.1:$${PORT:-8000}'
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check backend scripts loadtest
-	$(BIN)/ruff format --check backend scripts loadtest
+	$(BIN)/ruff check backend scripts loadtest deploy
+	$(BIN)/ruff format --check backend scripts loadtest deploy
 
 format: $(VENV)/.installed
-	$(BIN)/ruff check --fix backend scripts loadtest
-	$(BIN)/ruff format backend scripts loadtest
+	$(BIN)/ruff check --fix backend scripts loadtest deploy
+	$(BIN)/ruff format backend scripts loadtest deploy
 
 # QA: hammer a running server (BASE_URL, default http://127.0.0.1:8000) and audit the result.
 stress: $(VENV)/.installed

@@ -92,11 +92,22 @@ JOIN booking_venue v ON v.id = h.venue_id
 WHERE st.id = %(showtime_id)s
 """
 
-_LAYOUT_SEATS_SQL = """
-SELECT ss.seat_id, se.row, se.number, ss.status, ss.held_until
+# The hall's seats in display order (rows A, B, ... Z, AA, ...; numbers ascending): static per showtime.
+_SEAT_PLAN_SQL = """
+SELECT ss.seat_id, se.row, se.number
 FROM booking_showseat ss JOIN booking_seat se ON se.id = ss.seat_id
 WHERE ss.showtime_id = %s
 ORDER BY length(se.row), se.row, se.number
+"""
+
+# Every seat's public status as one character, in seat-id order: 'a'vailable, 'h'eld, 'b'ooked. An
+# expired hold is a free seat, swept or not. One short row instead of a thousand.
+_SEAT_STATUS_SQL = """
+SELECT count(*),
+       string_agg(CASE WHEN status = 'booked' THEN 'b'
+                       WHEN status = 'held' AND held_until > %(now)s THEN 'h'
+                       ELSE 'a' END, '' ORDER BY seat_id)
+FROM booking_showseat WHERE showtime_id = %(showtime_id)s
 """
 
 
@@ -157,18 +168,39 @@ def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
     )
 
 
+_STATUS_BY_CODE = {"a": "available", "h": "held", "b": "booked"}
+
+
+@dataclass(frozen=True)
+class _SeatPlan:
+    """A showtime's seats, pre-encoded in every public state. Changes only when the hall gains seats."""
+
+    seats: list[tuple[int, str, int]]  # (id, row, number) in display order
+    position: dict[int, int]  # seat id -> display index
+    display_index_by_id_order: list[int]  # k-th seat by id -> its display index
+    encoded: dict[str, list[bytes]]  # status code -> every seat's JSON in that state, display order
+
+
 @dataclass(frozen=True)
 class _PublicSeats:
     key: tuple  # (version, next_expiry) it was built for
-    seats: list[tuple[int, str, int]]  # (id, row, number) in display order
-    encoded: list[bytes]  # each seat as the JSON an anonymous caller sees
-    position: dict[int, int]  # seat id -> index in the lists above
+    plan: _SeatPlan
+    encoded: list[bytes]  # each seat as the JSON an anonymous caller sees, display order
     counts: dict[str, int]
 
 
 _MAX_CACHED_SHOWTIMES = 256
+_seat_plans: OrderedDict[int, _SeatPlan] = OrderedDict()
 _public_seats_cache: OrderedDict[int, _PublicSeats] = OrderedDict()
 _cache_lock = threading.Lock()
+
+
+def _remember(cache: OrderedDict, key: int, value) -> None:
+    with _cache_lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > _MAX_CACHED_SHOWTIMES:
+            cache.popitem(last=False)
 
 
 def _encode_seat(seat_id: int, row: str, number: int, status: str, held_until: str | None = None) -> bytes:
@@ -184,6 +216,24 @@ def _encode_seat(seat_id: int, row: str, number: int, status: str, held_until: s
     )
 
 
+def _seat_plan(showtime_id: int) -> _SeatPlan:
+    with connection.cursor() as cursor:
+        cursor.execute(_SEAT_PLAN_SQL, [showtime_id])
+        seats = cursor.fetchall()
+    position = {seat_id: index for index, (seat_id, _, _) in enumerate(seats)}
+    plan = _SeatPlan(
+        seats=seats,
+        position=position,
+        display_index_by_id_order=[position[seat_id] for seat_id in sorted(position)],
+        encoded={
+            code: [_encode_seat(seat_id, row, number, status) for seat_id, row, number in seats]
+            for code, status in _STATUS_BY_CODE.items()
+        },
+    )
+    _remember(_seat_plans, showtime_id, plan)
+    return plan
+
+
 def _public_seats(state: LayoutState, now: datetime) -> _PublicSeats:
     # Built from data read after `state`, so the cached seats are never older than the version
     # they are filed under: at worst an ETag lags its body, which costs a client one extra fetch.
@@ -193,23 +243,17 @@ def _public_seats(state: LayoutState, now: datetime) -> _PublicSeats:
         return cached
 
     with connection.cursor() as cursor:
-        cursor.execute(_LAYOUT_SEATS_SQL, [state.showtime_id])
-        rows = cursor.fetchall()
-    seats, encoded, position = [], [], {}
-    counts = {"available": 0, "held": 0, "booked": 0}
-    for seat_id, row, number, status, held_until in rows:
-        if status == "held" and held_until <= now:
-            status = "available"  # an expired hold is a free seat, swept or not
-        counts[status] += 1
-        position[seat_id] = len(seats)
-        seats.append((seat_id, row, number))
-        encoded.append(_encode_seat(seat_id, row, number, status))
-    built = _PublicSeats(key=key, seats=seats, encoded=encoded, position=position, counts=counts)
-    with _cache_lock:
-        _public_seats_cache[state.showtime_id] = built
-        _public_seats_cache.move_to_end(state.showtime_id)
-        while len(_public_seats_cache) > _MAX_CACHED_SHOWTIMES:
-            _public_seats_cache.popitem(last=False)
+        cursor.execute(_SEAT_STATUS_SQL, {"showtime_id": state.showtime_id, "now": now})
+        seat_count, codes = cursor.fetchone()
+    plan = _seat_plans.get(state.showtime_id)
+    if plan is None or len(plan.seats) != seat_count:  # first use, or the hall gained seats
+        plan = _seat_plan(state.showtime_id)
+    encoded = [b""] * seat_count
+    for display_index, code in zip(plan.display_index_by_id_order, codes or "", strict=True):
+        encoded[display_index] = plan.encoded[code][display_index]
+    counts = {status: (codes or "").count(code) for code, status in _STATUS_BY_CODE.items()}
+    built = _PublicSeats(key=key, plan=plan, encoded=encoded, counts=counts)
+    _remember(_public_seats_cache, state.showtime_id, built)
     return built
 
 
@@ -220,9 +264,9 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
     if state.my_holds:
         encoded = list(encoded)
         for seat_id, held_until in state.my_holds.items():
-            index = public.position.get(seat_id)
+            index = public.plan.position.get(seat_id)
             if index is not None:
-                _, row, number = public.seats[index]
+                _, row, number = public.plan.seats[index]
                 encoded[index] = _encode_seat(seat_id, row, number, "held", isoformat_utc(held_until))
     header = orjson.dumps(
         {

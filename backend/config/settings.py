@@ -18,6 +18,7 @@ env = environ.Env(
     HOLD_TTL_SECONDS=(int, 300),
     MAX_SEATS_PER_HOLD=(int, 10),
     LOCK_TIMEOUT_MS=(int, 2000),
+    TOKEN_CACHE_SECONDS=(int, 10),
     LOG_LEVEL=(str, "INFO"),
 )
 
@@ -29,6 +30,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (make run generates one).")
     SECRET_KEY = "django-insecure-dev-" + get_random_secret_key()
+
+# Rotating the key: put the old one here while sessions and tokens signed with it age out.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
@@ -125,7 +129,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 REST_FRAMEWORK = {
     # Token first: an anonymous API call then gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "booking.api.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -139,6 +143,8 @@ REST_FRAMEWORK = {
 HOLD_TTL_SECONDS = env("HOLD_TTL_SECONDS")
 MAX_SEATS_PER_HOLD = env("MAX_SEATS_PER_HOLD")
 LOCK_TIMEOUT_MS = env("LOCK_TIMEOUT_MS")
+# How long a process may trust an API token it has already looked up (0: look it up every time).
+TOKEN_CACHE_SECONDS = env("TOKEN_CACHE_SECONDS")
 
 # Behind TLS (HTTPS=true) cookies are secure and HSTS is on; plain-HTTP local runs keep them off.
 HTTPS = env("HTTPS")

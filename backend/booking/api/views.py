@@ -84,8 +84,10 @@ class ShowListView(APIView):
 
 
 def _if_none_match(request) -> set[str]:
+    """The entity tags of If-None-Match, compared weakly (RFC 9110): a proxy that compresses the
+    body (nginx with gzip) turns our strong tag into W/"...", and that must still get a 304."""
     header = request.headers.get("If-None-Match", "")
-    return {tag.strip() for tag in header.split(",") if tag.strip()}
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 class HallLayoutView(APIView):

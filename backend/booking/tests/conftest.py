@@ -21,6 +21,16 @@ def seat_ids_of(showtime) -> list[int]:
     return list(Seat.objects.filter(hall_id=showtime.hall_id).order_by("pk").values_list("pk", flat=True))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Each test starts with empty per-process caches (token lookups, encoded layouts)."""
+    from booking import selectors
+    from booking.api import authentication
+
+    for cache in (authentication._cache, selectors._seat_plans, selectors._public_seats_cache):
+        cache.clear()
+
+
 @pytest.fixture
 def showtime(db):
     return make_showtime()

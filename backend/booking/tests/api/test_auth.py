@@ -288,3 +288,26 @@ def test_user_fields_in_book_body_are_ignored(user_api, user, other_user, showti
     assert user.bookings.count() == 1
     assert not other_user.bookings.exists()
     assert_booking_invariants()
+
+
+def test_token_lookups_are_cached_for_a_few_seconds_then_rechecked(db, settings):
+    """A deleted token keeps working only within TOKEN_CACHE_SECONDS; with 0 it stops at once."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from booking.api import authentication
+    from booking.tests.factories import UserFactory
+
+    token = Token.objects.create(user=UserFactory())
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/auth/me/").status_code == 200
+    token.delete()
+
+    settings.TOKEN_CACHE_SECONDS = 10
+    assert client.get("/api/auth/me/").status_code == 200  # still cached in this process
+    settings.TOKEN_CACHE_SECONDS = 0
+    assert client.get("/api/auth/me/").status_code == 401
+    authentication._cache.clear()
+    settings.TOKEN_CACHE_SECONDS = 10
+    assert client.get("/api/auth/me/").status_code == 401

@@ -315,3 +315,9 @@ def test_layout_view_of_a_showtime_is_not_mixed_with_another(user_api, showtime,
 
     assert seat["status"] == "available"
     assert seat["held_by_me"] is False
+
+
+def test_a_weak_if_none_match_from_a_compressing_proxy_still_gets_304(api, showtime):
+    etag = api.get(f"/api/hall-layout/{showtime.pk}/")["ETag"]
+    response = api.get(f"/api/hall-layout/{showtime.pk}/", headers={"If-None-Match": f'"other", W/{etag}'})
+    assert response.status_code == 304
