@@ -9,7 +9,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.
 # The browser tests drive the system's Chromium (Playwright never downloads a browser here).
 export CHROMIUM_PATH ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 
-.PHONY: help install frontend browser run dev test test-backend test-frontend lint format bench stress sweeper clean
+.PHONY: help install frontend browser run dev test test-backend test-frontend lint format bench stress sweeper cluster clean
 
 help:
 	@echo "make run    - set up and serve Boxoffice at http://127.0.0.1:$${PORT:-8000}"
@@ -17,6 +17,7 @@ help:
 	@echo "make dev    - Django (DEBUG) on :8000 + Vite dev server with hot reload on :5173"
 	@echo "make lint   - ruff check + format check"
 	@echo "make bench  - benchmarks;  make stress - QA stress run against BASE_URL"
+	@echo "make cluster - 2 app servers (:8000, :8001) + the sweeper on one database (CLUSTER_ARGS=--servers 3)"
 
 # --- setup ------------------------------------------------------------------------------------
 $(VENV)/.installed: backend/requirements.txt backend/requirements-dev.txt
@@ -55,9 +56,8 @@ test: test-frontend test-backend
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test
 
-# collectstatic first, as `make run` does: the admin's pages need the manifest of hashed static files.
 test-backend: $(VENV)/.installed frontend browser
-	$(DEVSTACK) exec -- bash -c '$(BIN)/python manage.py collectstatic --noinput -v 0 && exec $(BIN)/python -m pytest'
+	$(DEVSTACK) exec -- $(BIN)/python -m pytest
 
 # --- development ------------------------------------------------------------------------------
 dev: $(VENV)/.installed frontend/node_modules/.installed
@@ -86,6 +86,11 @@ bench: $(VENV)/.installed
 
 sweeper: $(VENV)/.installed
 	$(DEVSTACK) exec -- $(BIN)/python manage.py release_expired_holds --every 5
+
+# Several gunicorn servers + the sweeper on one PostgreSQL (scripts/cluster.py --help); their output is
+# kept in the server log too, so `BASE_URL=http://127.0.0.1:8000,http://127.0.0.1:8001 make stress` checks it.
+cluster: $(VENV)/.installed frontend
+	set -o pipefail; $(BIN)/python scripts/cluster.py $(CLUSTER_ARGS) 2>&1 | tee -ia $(SERVER_LOG)
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist backend/staticfiles

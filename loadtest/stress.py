@@ -5,6 +5,7 @@
     python loadtest/stress.py --scenario hot_seat --hot-clients 500
     python loadtest/stress.py --small --server-log /tmp/boxoffice.log
     BASE_URL=http://127.0.0.1:8100 python loadtest/stress.py --staff-token <token>
+    python loadtest/stress.py --base-url http://127.0.0.1:8000,http://127.0.0.1:8001   # several servers
 
 Scenarios (each on a fresh hall + showtime created through the staff API, so runs are repeatable):
   hot_seat      N distinct users, released together by a barrier, hold the same seat: exactly one wins.
@@ -20,6 +21,10 @@ granted shows up (held/booked) in the first poll that starts after the grant. Af
 staff audit (GET /api/staff/audit/) must report no violation over the whole database, and the showtime
 must contain exactly what the clients were granted: their bookings (same reference and user) and their
 live holds, nothing else. New "Traceback"/ERROR lines in --server-log fail the run as well.
+
+Several servers (comma-separated --base-url, e.g. the ones `make cluster` starts): every simulated user
+sticks to one of them (chosen by its name), anonymous calls (the observer's polls, registrations) take
+them in turn, so a grant made through one server is checked through the others.
 
 Exit status: 0 all scenarios passed, 1 a violation (or 5xx, transport error, timeout), 2 bad setup.
 Only loopback targets are accepted unless --allow-remote is given.
@@ -42,6 +47,7 @@ import socket
 import sys
 import time
 import uuid
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -89,7 +95,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__.split("\n\n", 2)[2],
     )
-    p.add_argument("--base-url", default=os.environ.get("BASE_URL", "http://127.0.0.1:8000"))
+    p.add_argument(
+        "--base-url",
+        default=os.environ.get("BASE_URL", "http://127.0.0.1:8000"),
+        help="server URL, or several comma-separated: each simulated user sticks to one of them",
+    )
     p.add_argument("--allow-remote", action="store_true", help="accept a non-loopback BASE_URL")
     p.add_argument("--scenario", action="append", choices=SCENARIOS, help="run only this scenario (repeatable)")
     p.add_argument("--small", action="store_true", help="few clients and short rounds (smoke test preset)")
@@ -111,6 +121,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if getattr(args, name) is None:
             setattr(args, name, small if args.small else full)
     args.scenarios = args.scenario or list(SCENARIOS)
+    args.base_urls = [url.strip().rstrip("/") for url in args.base_url.split(",") if url.strip()]
+    if not args.base_urls:
+        p.error("--base-url: no URL given")
     if args.seed is None:
         args.seed = secrets.randbelow(2**31)
     return args
@@ -222,20 +235,38 @@ def parse_ts(value: str) -> float:
 
 
 class Api:
-    """One keep-alive connection pool for every simulated client; stats go to the current scenario."""
+    """One keep-alive connection pool per server for every simulated client; stats go to the current scenario.
 
-    def __init__(self, base_url: str, *, timeout: float, max_connections: int) -> None:
-        self.client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            timeout=httpx.Timeout(timeout, connect=timeout),
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-            cookies=no_cookies(),
-        )
+    With several servers a user's calls always go to the same one (picked by the username), anonymous
+    calls round-robin over them.
+    """
+
+    def __init__(self, base_urls: list[str], *, timeout: float, max_connections: int) -> None:
+        self.clients = [
+            httpx.AsyncClient(
+                base_url=base_url.rstrip("/"),
+                timeout=httpx.Timeout(timeout, connect=timeout),
+                limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+                cookies=no_cookies(),
+            )
+            for base_url in base_urls
+        ]
+        self._turn = 0
+        self.per_server: dict[str, int] = defaultdict(int)
         self.stats: dict[str, EndpointStats] = defaultdict(EndpointStats)
         self.violations = Violations()
 
+    def client_for(self, user: User | None) -> httpx.AsyncClient:
+        if len(self.clients) == 1:
+            return self.clients[0]
+        if user is not None:
+            return self.clients[zlib.crc32(user.username.encode()) % len(self.clients)]
+        self._turn += 1
+        return self.clients[self._turn % len(self.clients)]
+
     async def close(self) -> None:
-        await self.client.aclose()
+        for client in self.clients:
+            await client.aclose()
 
     async def call(
         self,
@@ -251,10 +282,12 @@ class Api:
     ) -> Result:
         """Send one request. Statuses other than 2xx/304/409 and `expect` are violations."""
         all_headers = {**(user.headers if user else {}), **(headers or {})}
+        client = self.client_for(user)
+        self.per_server[str(client.base_url)] += 1
         sent = time.time()
         start = time.perf_counter()
         try:
-            response = await self.client.request(method, path, json=json_body, headers=all_headers)
+            response = await client.request(method, path, json=json_body, headers=all_headers)
         except httpx.HTTPError as exc:
             latency = time.perf_counter() - start
             if record:
@@ -400,7 +433,7 @@ class Stress:
         self.rng = random.Random(args.seed)
         self.run_id = f"{int(time.time()) % 100000:05d}{secrets.token_hex(2)}"
         pool = max(args.hot_clients, args.clients, args.exhaustion_clients, 2 * args.pairs, args.churn_users, 50)
-        self.api = Api(args.base_url, timeout=args.request_timeout, max_connections=pool + 20)
+        self.api = Api(args.base_urls, timeout=args.request_timeout, max_connections=pool + 20)
         self.staff: User | None = None
         self.users: list[User] = []
         self._users_lock = asyncio.Lock()
@@ -1128,10 +1161,11 @@ def print_report(report: ScenarioReport) -> None:
 
 
 async def amain(args: argparse.Namespace) -> int:
-    reason = check_loopback(args.base_url)
-    if reason and not args.allow_remote:
-        print(f"refusing {args.base_url}: {reason} (pass --allow-remote to stress a remote server)", file=sys.stderr)
-        return 2
+    for base_url in args.base_urls:
+        reason = check_loopback(base_url)
+        if reason and not args.allow_remote:
+            print(f"refusing {base_url}: {reason} (pass --allow-remote to stress a remote server)", file=sys.stderr)
+            return 2
     stress = Stress(args)
     print(f"Boxoffice stress run {stress.run_id} against {args.base_url} (seed {args.seed})")
     print(f"scenarios: {', '.join(args.scenarios)}{'  [--small]' if args.small else ''}")
@@ -1183,6 +1217,9 @@ async def amain(args: argparse.Namespace) -> int:
 
     failed = [r.name for r in reports if not r.passed]
     print(f"\n{len(reports) - len(failed)}/{len(reports)} scenarios passed in {total:.1f}s ({len(stress.users)} users)")
+    if len(args.base_urls) > 1:
+        spread = ", ".join(f"{url}: {count}" for url, count in sorted(stress.api.per_server.items()))
+        print(f"requests per server: {spread}")
     for item in leftover.items:
         print(f"  ! {item}")
     if args.report:

@@ -49,10 +49,14 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's assets, served locally (no CDN)
     "booking",
 ]
 
 MIDDLEWARE = [
+    # Outermost: times every request and counts it (metrics), and writes the request log line.
+    "booking.observability.middleware.ObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "booking.api.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -137,6 +141,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "booking.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# OpenAPI 3 at /api/schema/, Swagger UI at /api/docs/ (booking/api/schema.py documents the error shape).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Boxoffice API",
+    "DESCRIPTION": "Movie seat booking. Every error is `{detail, code, seat_ids?, errors?}`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "booking.api.schema.add_links",
+    ],
 }
 
 # Booking rules.
@@ -145,6 +166,14 @@ MAX_SEATS_PER_HOLD = env("MAX_SEATS_PER_HOLD")
 LOCK_TIMEOUT_MS = env("LOCK_TIMEOUT_MS")
 # How long a process may trust an API token it has already looked up (0: look it up every time).
 TOKEN_CACHE_SECONDS = env("TOKEN_CACHE_SECONDS")
+
+# Observability (booking/observability, docs/operations.md): one log line per request on the
+# "boxoffice.request" logger; /metrics answers loopback callers, a bearer token, or anyone if allowed.
+REQUEST_LOG = env.bool("REQUEST_LOG", default=True)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOW_REMOTE = env.bool("METRICS_ALLOW_REMOTE", default=False)
+# Prometheus scrapes each app server directly over plain HTTP: no HTTPS redirect for /metrics.
+SECURE_REDIRECT_EXEMPT = [r"^metrics/?$"]
 
 # Behind TLS (HTTPS=true) cookies are secure and HSTS is on; plain-HTTP local runs keep them off.
 HTTPS = env("HTTPS")

@@ -2,9 +2,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from booking.api.spa import spa_index
+from booking.observability.views import metrics_view, ready
 
 urlpatterns = [
+    # Before the API's include: its catch-all would answer /api/ready/ with a JSON 404.
+    path("api/ready/", ready, name="ready"),
     path("api/", include("booking.api.urls")),
     path("admin/", admin.site.urls),
+    re_path(r"^metrics/?$", metrics_view, name="metrics"),
     re_path(r"^(?!api/|admin/|static/|assets/).*$", spa_index, name="spa"),
 ]

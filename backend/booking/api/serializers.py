@@ -17,6 +17,27 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class StrictStringMixin:
+    """A string that is a JSON string: DRF's CharField would turn 12345678 or true into "12345678"/"True"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictStringMixin, serializers.CharField):
+    default_error_messages = {"invalid": "A string is required."}
+
+
+class StrictRegexField(StrictStringMixin, serializers.RegexField):
+    pass
+
+
+class StrictEmailField(StrictStringMixin, serializers.EmailField):
+    pass
+
+
 MAX_ID = 2**63 - 1  # PostgreSQL bigint: larger ids cannot exist and would fail in the query
 
 
@@ -47,16 +68,16 @@ class SeatSelectionSerializer(serializers.Serializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    username = serializers.RegexField(
+    username = StrictRegexField(
         r"^[\w.@+-]+\Z", max_length=150, error_messages={"invalid": "Letters, digits and @/./+/-/_ only."}
     )
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+    email = StrictEmailField(required=False, allow_blank=True, default="")
 
 
 class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
 def user_payload(user, token: str | None = None) -> dict:

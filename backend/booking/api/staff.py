@@ -1,13 +1,15 @@
 """Staff-only API: what QA's stress runs need to set up fresh halls and showtimes and audit the result."""
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import selectors
-from booking.api.serializers import StrictIntegerField
+from booking.api import schema as doc
+from booking.api.serializers import StrictCharField, StrictIntegerField
 from booking.exceptions import InvalidRequest
 from booking.models import Hall, Movie, Venue
 from booking.services.showtimes import create_hall, create_showtime
@@ -16,7 +18,7 @@ DEFAULT_VENUE = ("Boxoffice Central", "Springfield")
 
 
 class HallInput(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = StrictCharField(max_length=120)
     rows = StrictIntegerField(min_value=1, max_value=702)
     seats_per_row = StrictIntegerField(min_value=1, max_value=999)
     venue_id = StrictIntegerField(min_value=1, required=False)
@@ -39,6 +41,13 @@ def _validated(serializer_class, request) -> dict:
 class StaffHallView(APIView):
     permission_classes = [IsAdminUser]
 
+    @extend_schema(
+        operation_id="staff_create_hall",
+        summary="Staff: a hall with a rows x seats grid (in the given venue, or a default one)",
+        request=HallInput,
+        responses={201: doc.StaffHall, **doc.errors(*doc.WRITE_ERRORS, 401, 403)},
+        tags=["staff"],
+    )
     def post(self, request):
         data = _validated(HallInput, request)
         if "venue_id" in data:
@@ -56,6 +65,13 @@ class StaffHallView(APIView):
 class StaffShowtimeView(APIView):
     permission_classes = [IsAdminUser]
 
+    @extend_schema(
+        operation_id="staff_create_showtime",
+        summary="Staff: a showtime in a hall (its seats created with it)",
+        request=ShowtimeInput,
+        responses={201: doc.StaffShowtime, **doc.errors(*doc.WRITE_ERRORS, 401, 403, 409)},
+        tags=["staff"],
+    )
     def post(self, request):
         data = _validated(ShowtimeInput, request)
         hall = Hall.objects.filter(pk=data["hall_id"]).first()
@@ -87,6 +103,13 @@ class StaffShowtimeView(APIView):
 class StaffAuditView(APIView):
     permission_classes = [IsAdminUser]
 
+    @extend_schema(
+        operation_id="staff_audit",
+        summary="Staff: audit the booking invariants",
+        parameters=[doc.AUDIT_SHOW_ID],
+        responses={200: doc.Audit, **doc.errors(400, 401, 403)},
+        tags=["staff"],
+    )
     def get(self, request):
         try:
             ids = [int(value) for value in request.query_params.getlist("show_id")]

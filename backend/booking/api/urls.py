@@ -1,10 +1,13 @@
 from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from booking.api import staff, views
 from booking.api.errors import api_not_found
 
 urlpatterns = [
-    path("health/", views.health, name="health"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("health/", views.HealthView.as_view(), name="health"),
     path("auth/register/", views.RegisterView.as_view(), name="register"),
     path("auth/login/", views.LoginView.as_view(), name="login"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
@@ -18,5 +21,5 @@ urlpatterns = [
     path("staff/halls/", staff.StaffHallView.as_view(), name="staff-halls"),
     path("staff/showtimes/", staff.StaffShowtimeView.as_view(), name="staff-showtimes"),
     path("staff/audit/", staff.StaffAuditView.as_view(), name="staff-audit"),
-    re_path(r"^.*$", api_not_found),
+    re_path(r"^[\s\S]*$", api_not_found),  # any path, newlines included
 ]

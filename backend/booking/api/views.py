@@ -1,5 +1,8 @@
 """Thin API views: validate input, call one service or selector, shape the output."""
 
+import re
+from contextlib import contextmanager
+
 from django.contrib.auth import authenticate, login, logout
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -7,28 +10,43 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import selectors
+from booking.api import schema as doc
 from booking.api import serializers as s
-from booking.exceptions import InvalidCredentials, InvalidRequest
+from booking.exceptions import BookingError, InvalidCredentials, InvalidRequest
 from booking.services.accounts import api_token_for, register_user
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats, release_holds
 
 
-def health(request):
-    """200 only when the database answers a query."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any failure to reach the database means "not healthy"
-        return JsonResponse({"status": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+class HealthView(APIView):
+    """200 only when the database answers a query. No authentication: load balancers call it."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="health",
+        summary="Is the database reachable?",
+        responses={200: doc.Health, 503: doc.Health},
+    )
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except Exception:  # any failure to reach the database means "not healthy"
+            return JsonResponse({"status": "unavailable"}, status=503)
+        return JsonResponse({"status": "ok"})
+
+
+health = HealthView.as_view()
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -38,6 +56,13 @@ class RegisterView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        operation_id="register",
+        summary="Create an account and sign in (session cookie + token)",
+        request=s.RegisterSerializer,
+        responses={201: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS)},
+        auth=[],
+    )
     def post(self, request):
         data = _validated(s.RegisterSerializer, request)
         user, token = register_user(**data)
@@ -49,6 +74,13 @@ class LoginView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        operation_id="login",
+        summary="Sign in (session cookie + token); 400 `invalid_credentials` when wrong",
+        request=s.LoginSerializer,
+        responses={200: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS)},
+        auth=[],
+    )
     def post(self, request):
         data = _validated(s.LoginSerializer, request)
         user = authenticate(request, username=data["username"], password=data["password"])
@@ -61,6 +93,12 @@ class LoginView(APIView):
 class LogoutView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        operation_id="logout",
+        summary="Sign out (ends the session)",
+        request=None,
+        responses={200: doc.Detail, **doc.errors(401, 403, 413)},
+    )
     def post(self, request):
         logout(request)
         return Response({"detail": "Signed out."})
@@ -68,6 +106,11 @@ class LogoutView(APIView):
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
 class MeView(APIView):
+    @extend_schema(
+        operation_id="me",
+        summary="Who am I (also sets the CSRF cookie)",
+        responses={200: doc.User, **doc.errors(401, 403)},
+    )
     def get(self, request):
         return Response(s.user_payload(request.user))
 
@@ -78,6 +121,11 @@ class MeView(APIView):
 class ShowListView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        operation_id="list_shows",
+        summary="Upcoming showtimes, soonest first, with live seat counts",
+        responses={200: doc.Showtime, **doc.errors(401)},
+    )
     def get(self, request):
         showtimes = selectors.upcoming_showtimes(now=timezone.now())
         return Response([s.showtime_payload(showtime) for showtime in showtimes])
@@ -93,6 +141,16 @@ def _if_none_match(request) -> set[str]:
 class HallLayoutView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        operation_id="hall_layout",
+        summary="A showtime's seat map (ETag; If-None-Match gives 304)",
+        parameters=[doc.IF_NONE_MATCH, doc.ETAG],
+        responses={
+            200: doc.HallLayout,
+            304: OpenApiResponse(description="Not modified: the `If-None-Match` tag is current. No body."),
+            **doc.errors(401, 404),
+        },
+    )
     def get(self, request, show_id: int):
         now = timezone.now()
         state = selectors.layout_state(showtime_id=show_id, user=request.user, now=now)
@@ -108,9 +166,26 @@ class HallLayoutView(APIView):
 
 
 class HoldSeatView(APIView):
+    @extend_schema(
+        operation_id="hold_seat",
+        summary="Hold seats, all or none (re-holding your own seat keeps its expiry)",
+        request=s.SeatSelectionSerializer,
+        responses={
+            200: doc.HoldResult,
+            **doc.errors(
+                *doc.WRITE_ERRORS,
+                401,
+                403,
+                404,
+                409,
+                conflict="`seat_unavailable`, `hold_limit`, `lock_timeout`, `show_started`",
+            ),
+        },
+    )
     def post(self, request):
         data = _validated(s.SeatSelectionSerializer, request)
-        result = hold_seats(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
+        with _conflicts_name_seats(data["seat_ids"]):
+            result = hold_seats(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
         return Response(
             {
                 "detail": "Seats held.",
@@ -120,15 +195,38 @@ class HoldSeatView(APIView):
         )
 
 
+# Visible ASCII, no spaces: what the schema documents (a UUID fits); anything else is 400.
+_IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,255}")
+
+
 class BookSeatView(APIView):
+    @extend_schema(
+        operation_id="book_seat",
+        summary="Confirm seats you hold into one booking",
+        request=s.SeatSelectionSerializer,
+        parameters=[doc.IDEMPOTENCY_KEY, doc.IDEMPOTENT_REPLAYED],
+        responses={
+            201: doc.BookResult,
+            **doc.errors(
+                *doc.WRITE_ERRORS,
+                401,
+                403,
+                404,
+                409,
+                422,
+                conflict="`not_held` (not yours, or the hold expired), `lock_timeout`, `show_started`",
+            ),
+        },
+    )
     def post(self, request):
         data = _validated(s.SeatSelectionSerializer, request)
         key = request.headers.get("Idempotency-Key")
-        if key is not None and not (1 <= len(key) <= 255 and key.isprintable()):
-            raise InvalidRequest("Idempotency-Key must be 1 to 255 printable characters.")
-        result = confirm_booking(
-            user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"], idempotency_key=key
-        )
+        if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+            raise InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (e.g. a UUID).")
+        with _conflicts_name_seats(data["seat_ids"]):
+            result = confirm_booking(
+                user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"], idempotency_key=key
+            )
         response = Response(
             {"detail": "Booked.", "booking": s.booking_payload(result.booking, result.seat_ids)},
             status=status.HTTP_201_CREATED,
@@ -139,15 +237,42 @@ class BookSeatView(APIView):
 
 
 class ReleaseSeatView(APIView):
+    @extend_schema(
+        operation_id="release_seat",
+        summary="Release your holds now, all or none",
+        request=s.SeatSelectionSerializer,
+        responses={
+            200: doc.ReleaseResult,
+            **doc.errors(*doc.WRITE_ERRORS, 401, 403, 404, 409, conflict="`not_held`, `lock_timeout`"),
+        },
+    )
     def post(self, request):
         data = _validated(s.SeatSelectionSerializer, request)
-        seat_ids = release_holds(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
+        with _conflicts_name_seats(data["seat_ids"]):
+            seat_ids = release_holds(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
         return Response({"detail": "Released.", "seat_ids": seat_ids})
 
 
 class BookingListView(APIView):
+    @extend_schema(
+        operation_id="my_bookings",
+        summary="Your bookings, newest first",
+        responses={200: doc.BookingDetail, **doc.errors(401, 403)},
+    )
     def get(self, request):
         return Response([s.booking_detail_payload(b) for b in selectors.user_bookings(user=request.user)])
+
+
+@contextmanager
+def _conflicts_name_seats(seat_ids: list[int]):
+    """The API promises `seat_ids` on every seat write's 409: a conflict that concerns the whole request
+    (`show_started`) names every requested seat."""
+    try:
+        yield
+    except BookingError as exc:
+        if exc.status_code == status.HTTP_409_CONFLICT and exc.seat_ids is None:
+            exc.seat_ids = sorted(set(seat_ids))
+        raise
 
 
 def _validated(serializer_class, request) -> dict:

@@ -48,7 +48,7 @@ class SeatSnapshot:
 
     def ensure_not_started(self) -> None:
         if self.starts_at <= timezone.now():
-            raise ShowStarted()
+            raise ShowStarted(seat_ids=self.seats.keys())
 
 
 _SNAPSHOT_SQL = """

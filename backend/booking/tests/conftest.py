@@ -22,6 +22,15 @@ def seat_ids_of(showtime) -> list[int]:
 
 
 @pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    """Templates (the admin's) resolve static URLs without a collected manifest; `make run` collects."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Each test starts with empty per-process caches (token lookups, encoded layouts)."""
     from booking import selectors

@@ -1,0 +1,1 @@
+"""Operational visibility: structured request logs, Prometheus metrics (/metrics) and readiness (/api/ready/)."""
