@@ -1,7 +1,6 @@
 """Thin API views: validate input, call one service or selector, shape the output."""
 
 import re
-from contextlib import contextmanager
 
 from django.contrib.auth import authenticate, login, logout
 from django.db import connection
@@ -19,7 +18,7 @@ from rest_framework.views import APIView
 from booking import selectors
 from booking.api import schema as doc
 from booking.api import serializers as s
-from booking.exceptions import BookingError, InvalidCredentials, InvalidRequest
+from booking.exceptions import InvalidCredentials, InvalidRequest
 from booking.services.accounts import api_token_for, register_user
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats, release_holds
@@ -184,8 +183,7 @@ class HoldSeatView(APIView):
     )
     def post(self, request):
         data = _validated(s.SeatSelectionSerializer, request)
-        with _conflicts_name_seats(data["seat_ids"]):
-            result = hold_seats(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
+        result = hold_seats(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
         return Response(
             {
                 "detail": "Seats held.",
@@ -223,10 +221,9 @@ class BookSeatView(APIView):
         key = request.headers.get("Idempotency-Key")
         if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
             raise InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (e.g. a UUID).")
-        with _conflicts_name_seats(data["seat_ids"]):
-            result = confirm_booking(
-                user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"], idempotency_key=key
-            )
+        result = confirm_booking(
+            user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"], idempotency_key=key
+        )
         response = Response(
             {"detail": "Booked.", "booking": s.booking_payload(result.booking, result.seat_ids)},
             status=status.HTTP_201_CREATED,
@@ -248,8 +245,7 @@ class ReleaseSeatView(APIView):
     )
     def post(self, request):
         data = _validated(s.SeatSelectionSerializer, request)
-        with _conflicts_name_seats(data["seat_ids"]):
-            seat_ids = release_holds(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
+        seat_ids = release_holds(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
         return Response({"detail": "Released.", "seat_ids": seat_ids})
 
 
@@ -261,18 +257,6 @@ class BookingListView(APIView):
     )
     def get(self, request):
         return Response([s.booking_detail_payload(b) for b in selectors.user_bookings(user=request.user)])
-
-
-@contextmanager
-def _conflicts_name_seats(seat_ids: list[int]):
-    """The API promises `seat_ids` on every seat write's 409: a conflict that concerns the whole request
-    (`show_started`) names every requested seat."""
-    try:
-        yield
-    except BookingError as exc:
-        if exc.status_code == status.HTTP_409_CONFLICT and exc.seat_ids is None:
-            exc.seat_ids = sorted(set(seat_ids))
-        raise
 
 
 def _validated(serializer_class, request) -> dict:
