@@ -192,7 +192,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Written by a background thread per process: request threads never wait on the stream.
+    "handlers": {"console": {"class": "booking.observability.logging.BackgroundStreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
     "loggers": {
         # A 409 is business as usual here, not a warning worth a log line per request.
