@@ -5,10 +5,11 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from booking import selectors
 from booking.exceptions import BookingError
-from booking.models import Booking, BookingSeat, Hall, Movie, Seat, ShowSeat, Showtime, Venue
+from booking.models import Booking, BookingSeat, Hall, Movie, Seat, SeatEvent, ShowSeat, Showtime, Venue
 from booking.services.holds import release_holds_by_admin
 from booking.services.showtimes import add_new_seats_to_upcoming_showtimes, create_showtime, generate_seats
 
@@ -174,7 +175,7 @@ class ShowtimeAdmin(admin.ModelAdmin):
 
 @admin.register(ShowSeat)
 class ShowSeatAdmin(admin.ModelAdmin):
-    list_display = ["showtime", "seat", "status", "held_by", "held_until", "booked_at"]
+    list_display = ["showtime", "seat", "status", "held_by", "held_until", "booked_at", "history"]
     list_filter = ["status", "showtime__hall"]
     search_fields = ["showtime__movie__title", "held_by__username"]
     list_select_related = ["showtime__movie", "showtime__hall", "seat", "held_by"]
@@ -188,10 +189,22 @@ class ShowSeatAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="History")
+    def history(self, show_seat):
+        url = reverse("admin:booking_seatevent_changelist")
+        return format_html(
+            '<a href="{}?showtime__id__exact={}&amp;seat__id__exact={}">events</a>',
+            url,
+            show_seat.showtime_id,
+            show_seat.seat_id,
+        )
+
     @admin.action(description="Release selected holds")
     def release_selected_holds(self, request, queryset):
         try:
-            released = release_holds_by_admin(show_seat_ids=list(queryset.values_list("pk", flat=True)))
+            released = release_holds_by_admin(
+                staff_user=request.user, show_seat_ids=list(queryset.values_list("pk", flat=True))
+            )
         except BookingError as exc:
             self.message_user(request, exc.detail, messages.ERROR)
             return
@@ -222,4 +235,25 @@ class BookingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a booking would strand its seats as booked-by-nobody; bookings are a ledger.
+        return False
+
+
+@admin.register(SeatEvent)
+class SeatEventAdmin(admin.ModelAdmin):
+    """A seat's history, per showtime and seat: answers "who had seat C7 at 20:01?"."""
+
+    list_display = ["at", "showtime", "seat", "event", "user", "actor", "held_until"]
+    list_filter = ["event", ("showtime", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "actor__username", "seat__row"]
+    list_select_related = ["showtime__movie", "showtime__hall", "seat", "user", "actor"]
+    date_hierarchy = "at"
+    readonly_fields = ["showtime", "seat", "event", "user", "actor", "held_until", "at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -214,3 +214,40 @@ class BookingSeat(models.Model):
 
     def __str__(self):
         return f"{self.booking_id}:{self.show_seat_id}"
+
+
+class SeatEvent(models.Model):
+    """Append-only history of every seat state change: what happened, to whom, caused by whom, when.
+
+    Written by the same statement that changes the seat (services.locking.change_seats), so the history
+    cannot disagree with the seat. Answers support's "who had seat C7 at 20:01?": the last `held` or
+    `booked` event before 20:01 whose hold had not run out, with no `released`/`expired` in between.
+    """
+
+    class Kind(models.TextChoices):
+        HELD = "held"
+        RELEASED = "released"
+        EXPIRED = "expired"
+        BOOKED = "booked"
+
+    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="seat_events")
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="events")
+    event = models.CharField(max_length=8, choices=Kind.choices)
+    # The moviegoer the event concerns: the holder, or the buyer.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    # Who caused it: the user themselves, a staff member (admin release), or nobody (the expiry sweeper).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    held_until = models.DateTimeField(null=True, blank=True)  # on `held` events: when the hold runs out
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["showtime", "seat", "at"], name="seatevent_seat_history_idx"),
+            models.Index(fields=["user", "at"], name="seatevent_user_history_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event} seat {self.seat_id} of showtime {self.showtime_id}"

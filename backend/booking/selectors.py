@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q
 
 from booking.exceptions import ShowtimeNotFound
-from booking.models import Booking, BookingSeat, ShowSeat, Showtime
+from booking.models import Booking, BookingSeat, SeatEvent, ShowSeat, Showtime
 
 Status = ShowSeat.Status
 
@@ -384,3 +384,18 @@ def audit_invariants(*, now: datetime, showtime_ids: list[int]) -> dict:
             held_seats[str(show)][str(seat)] = {"username": username, "held_until": isoformat_utc(held_until)}
 
     return {"violations": violations, "showtimes": showtimes, "booked_seats": booked_seats, "held_seats": held_seats}
+
+
+def seat_holder_at(*, showtime_id: int, seat_id: int, at: datetime) -> SeatEvent | None:
+    """The `held` or `booked` event that gave the seat to someone at that moment, if anyone had it."""
+    last = (
+        SeatEvent.objects.filter(showtime_id=showtime_id, seat_id=seat_id, at__lte=at)
+        .select_related("user")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if last is None or last.event in {SeatEvent.Kind.RELEASED, SeatEvent.Kind.EXPIRED}:
+        return None
+    if last.event == SeatEvent.Kind.HELD and last.held_until <= at:
+        return None  # the hold had run out, swept or not
+    return last

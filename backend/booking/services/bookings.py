@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from booking.exceptions import IdempotencyKeyReused, NotHeld
-from booking.models import Booking, BookingSeat, ShowSeat
+from booking.models import Booking, BookingSeat, SeatEvent, ShowSeat
 from booking.services.locking import change_seats, seat_transaction
 from booking.services.seat_requests import normalise_seat_ids, seat_snapshot
 
@@ -83,7 +83,9 @@ def confirm_booking(
         change_seats(
             showtime_id=showtime_id,
             show_seat_pks=[r.pk for r in rows],
+            event=SeatEvent.Kind.BOOKED,
             actor_id=user.pk,
+            at=now,
             status=Status.BOOKED,
             booked_at=now,
         )

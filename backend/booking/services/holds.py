@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from booking.exceptions import HoldLimitReached, NotHeld, SeatUnavailable
-from booking.models import ShowSeat
+from booking.models import SeatEvent, ShowSeat
 from booking.services.locking import change_seats, seat_transaction
 from booking.services.seat_requests import normalise_seat_ids, seat_snapshot
 
@@ -74,7 +74,9 @@ def hold_seats(*, user, showtime_id: int, seat_ids: list[int]) -> HoldResult:
             change_seats(
                 showtime_id=showtime_id,
                 show_seat_pks=[r.pk for r in to_hold],
+                event=SeatEvent.Kind.HELD,
                 actor_id=user.pk,
+                at=now,
                 status=Status.HELD,
                 held_by_id=user.pk,
                 held_until=held_until,
@@ -101,7 +103,12 @@ def release_holds(*, user, showtime_id: int, seat_ids: list[int]) -> list[int]:
         if len(rows) != len(seat_ids):
             raise NotHeld(seat_ids=set(seat_ids) - {r.seat_id for r in rows})
         change_seats(
-            showtime_id=showtime_id, show_seat_pks=[r.pk for r in rows], actor_id=user.pk, status=Status.AVAILABLE
+            showtime_id=showtime_id,
+            show_seat_pks=[r.pk for r in rows],
+            event=SeatEvent.Kind.RELEASED,
+            actor_id=user.pk,
+            at=timezone.now(),
+            status=Status.AVAILABLE,
         )
     return seat_ids
 
@@ -125,14 +132,15 @@ def release_expired_holds(*, batch_size: int = 1000) -> int:
             )
             if not pks:
                 return released
-            released += ShowSeat.objects.filter(pk__in=pks).update(
-                status=Status.AVAILABLE, held_by=None, held_until=None
+            change_seats(
+                show_seat_pks=pks, event=SeatEvent.Kind.EXPIRED, actor_id=None, at=now, status=Status.AVAILABLE
             )
+            released += len(pks)
         if len(pks) < batch_size:
             return released
 
 
-def release_holds_by_admin(*, show_seat_ids: list[int]) -> int:
+def release_holds_by_admin(*, staff_user, show_seat_ids: list[int]) -> int:
     """Release the selected holds whoever holds them (admin action). Returns how many were released."""
     with seat_transaction(seat_ids=show_seat_ids):
         rows = list(
@@ -141,7 +149,14 @@ def release_holds_by_admin(*, show_seat_ids: list[int]) -> int:
             .order_by("pk")
             .only("pk", "showtime_id")
         )
+        now = timezone.now()
         for showtime_id in sorted({r.showtime_id for r in rows}):
-            pks = [r.pk for r in rows if r.showtime_id == showtime_id]
-            change_seats(showtime_id=showtime_id, show_seat_pks=pks, actor_id=0, status=Status.AVAILABLE)
+            change_seats(
+                showtime_id=showtime_id,
+                show_seat_pks=[r.pk for r in rows if r.showtime_id == showtime_id],
+                event=SeatEvent.Kind.RELEASED,
+                actor_id=staff_user.pk,
+                at=now,
+                status=Status.AVAILABLE,
+            )
     return len(rows)

@@ -67,31 +67,42 @@ def bump_layout_version(*, showtime_id: int, actor_id: int) -> None:
 
 
 _CHANGE_SEATS_SQL = """
-WITH changed AS (
-    UPDATE booking_showseat
+WITH before AS (
+    SELECT id, held_by_id FROM booking_showseat WHERE id = ANY(%(pks)s)
+), changed AS (
+    UPDATE booking_showseat AS seat
     SET status = %(status)s, held_by_id = %(held_by_id)s, held_until = %(held_until)s, booked_at = %(booked_at)s
-    WHERE id = ANY(%(pks)s)
+    FROM before WHERE seat.id = before.id
+    RETURNING seat.showtime_id, seat.seat_id, COALESCE(seat.held_by_id, before.held_by_id) AS user_id,
+              seat.held_until
+), events AS (
+    INSERT INTO booking_seatevent (showtime_id, seat_id, event, user_id, actor_id, held_until, at)
+    SELECT showtime_id, seat_id, %(event)s, user_id, %(actor_id)s, held_until, %(at)s FROM changed
     RETURNING 1
 )
 UPDATE booking_layoutversion SET version = version + 1
-WHERE showtime_id = %(showtime_id)s AND slot = %(slot)s AND EXISTS (SELECT 1 FROM changed)
+WHERE %(bump)s AND showtime_id = %(showtime_id)s AND slot = %(slot)s AND EXISTS (SELECT 1 FROM events)
 """
 
 
 def change_seats(
     *,
-    showtime_id: int,
     show_seat_pks: list[int],
-    actor_id: int,
+    event: str,
+    actor_id: int | None,
+    at: datetime,
     status: str,
     held_by_id: int | None = None,
     held_until: datetime | None = None,
     booked_at: datetime | None = None,
+    showtime_id: int | None = None,
 ) -> None:
-    """Set the state of seat rows this transaction has locked, and bump the layout version with it.
+    """Set the state of seat rows this transaction has locked, record it in the seat history, and
+    bump the showtime's layout version (given `showtime_id`; the expiry sweeper passes none, since an
+    expired hold already reads as free).
 
-    One statement for both, so a seat change can never forget the version (and the ETag) and costs
-    one round trip. The seat rows are already locked; the version slot is the last lock taken.
+    One statement for all three, so a seat change can never miss its history entry or its ETag, and
+    costs one round trip. The seat rows are already locked; the version slot is the last lock taken.
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -102,7 +113,11 @@ def change_seats(
                 "held_until": held_until,
                 "booked_at": booked_at,
                 "pks": show_seat_pks,
+                "event": event,
+                "actor_id": actor_id,
+                "at": at,
+                "bump": showtime_id is not None,
                 "showtime_id": showtime_id,
-                "slot": actor_id % LayoutVersion.SLOTS,
+                "slot": (actor_id or 0) % LayoutVersion.SLOTS,
             },
         )

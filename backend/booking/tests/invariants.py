@@ -40,3 +40,12 @@ def assert_booking_invariants() -> None:
             " WHERE NOT EXISTS (SELECT 1 FROM booking_bookingseat bs WHERE bs.booking_id = b.id)"
         )
         assert cursor.fetchall() == [], "a booking without seats"
+        cursor.execute(
+            """
+            SELECT ss.id FROM booking_showseat ss
+            WHERE ss.status = 'booked' AND NOT EXISTS (
+                SELECT 1 FROM booking_seatevent e
+                WHERE e.showtime_id = ss.showtime_id AND e.seat_id = ss.seat_id AND e.event = 'booked')
+            """
+        )
+        assert cursor.fetchall() == [], "a booked seat missing from the seat history"

@@ -465,3 +465,21 @@ def test_seat_added_through_the_hall_inline_reaches_upcoming_showtimes(admin_cli
     assert response.status_code == 302, response.context and response.context["inline_admin_formsets"][0].formset.errors
     new_seat = Seat.objects.get(hall=showtime.hall, row="Z", number=1)
     assert ShowSeat.objects.filter(showtime=showtime, seat=new_seat).exists()
+
+
+def test_a_seats_history_is_visible_per_showtime_and_seat(admin_client, showtime, seats, user):
+    from booking.services.holds import hold_seats, release_holds
+
+    hold_seats(user=user, showtime_id=showtime.pk, seat_ids=[seats[0]])
+    release_holds(user=user, showtime_id=showtime.pk, seat_ids=[seats[0]])
+    hold_seats(user=user, showtime_id=showtime.pk, seat_ids=[seats[1]])
+
+    seat_list = admin_client.get(reverse("admin:booking_showseat_changelist"))
+    assert f"showtime__id__exact={showtime.pk}&amp;seat__id__exact={seats[0]}" in seat_list.content.decode()
+    history = admin_client.get(
+        reverse("admin:booking_seatevent_changelist"),
+        {"showtime__id__exact": showtime.pk, "seat__id__exact": seats[0]},
+    )
+    assert history.status_code == 200
+    shown = [event.event for event in history.context["cl"].result_list]
+    assert shown == ["released", "held"]  # newest first, only that seat
