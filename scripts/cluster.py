@@ -148,6 +148,8 @@ def main(argv: list[str]) -> int:
 
     with devstack.database() as url:
         base_env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": devstack.secret_key(), "PYTHONUNBUFFERED": "1"}
+        # Like `make run`: a local cluster is the stress run's target, so rate limits are off unless asked for.
+        base_env.setdefault("THROTTLES_ENABLED", "false")
         # Every server makes its own multiprocess directory: a shared one would mix their counters.
         base_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         base_env.pop("prometheus_multiproc_dir", None)

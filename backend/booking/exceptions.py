@@ -97,3 +97,11 @@ class InvalidCredentials(BookingError):
     status_code = 400
     code = "invalid_credentials"
     default_detail = "Wrong username or password."
+
+
+class DatabaseUnavailable(BookingError):
+    """The database cannot be reached (down, restarting, connection lost): retry shortly."""
+
+    status_code = 503
+    code = "database_unavailable"
+    default_detail = "The database is unavailable; try again shortly."

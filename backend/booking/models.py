@@ -251,3 +251,18 @@ class SeatEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event} seat {self.seat_id} of showtime {self.showtime_id}"
+
+
+class RateCounter(models.Model):
+    """One rate-limit window's hit count (api/throttling.py), when no Redis is configured.
+
+    UNLOGGED (see its migration): a counter costs no WAL flush, and losing counts in a crash only
+    resets some rate-limit windows. Expired windows are deleted by the sweeper.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.hits}"

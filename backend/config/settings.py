@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -20,6 +21,10 @@ env = environ.Env(
     LOCK_TIMEOUT_MS=(int, 2000),
     TOKEN_CACHE_SECONDS=(int, 10),
     LOG_LEVEL=(str, "INFO"),
+    COOKIE_SAMESITE=(str, "Lax"),
+    CSP_REPORT_ONLY=(bool, False),
+    THROTTLES_ENABLED=(bool, True),
+    NUM_PROXIES=(int, 0),
 )
 
 DEBUG = env("DEBUG")
@@ -58,6 +63,7 @@ MIDDLEWARE = [
     # Outermost: times every request and counts it (metrics), and writes the request log line.
     "booking.observability.middleware.ObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "booking.api.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -142,6 +148,47 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "booking.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Rate limits (booking/api/throttling.py): per view scope, per user, per anonymous IP.
+    # Only views with a throttle_scope (hold, book, login, register) are counted: a counted request
+    # costs a round trip, and the seat map's polls are cheap reads better limited at the proxy.
+    "DEFAULT_THROTTLE_CLASSES": ["booking.api.throttling.ScopedRateThrottle"],
+    # Proxies in front of the app that append to X-Forwarded-For: 0 means the socket's address is the
+    # client (a client-sent X-Forwarded-For is ignored); 1 behind one nginx; never more than are there.
+    "NUM_PROXIES": env("NUM_PROXIES"),
+}
+
+# Rate limits: fixed-window counters in a cache every app process shares. THROTTLES_ENABLED=false lifts
+# them (tests, benchmarks, the stress run). THROTTLE_RATES overrides scopes: "hold=120/min,login=10/min".
+THROTTLES_ENABLED = env("THROTTLES_ENABLED")
+THROTTLE_RATES = {
+    "hold": "120/min",
+    "book": "60/min",
+    "login": "10/min",
+    "register": "5/min",
+    "user": "600/min",
+    "anon": "300/min",
+}
+THROTTLE_RATES.update(
+    (scope.strip(), rate.strip())
+    for scope, _, rate in (item.partition("=") for item in env.str("THROTTLE_RATES", default="").split(","))
+    if scope.strip()
+)
+THROTTLE_CACHE = "throttle"
+# Counters live in Redis when REDIS_URL is set, otherwise in PostgreSQL (an UNLOGGED table).
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    **(
+        {
+            "throttle": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "boxoffice",
+            }
+        }
+        if REDIS_URL
+        else {}
+    ),
 }
 
 # OpenAPI 3 at /api/schema/, Swagger UI at /api/docs/ (booking/api/schema.py documents the error shape).
@@ -179,6 +226,11 @@ SECURE_REDIRECT_EXEMPT = [r"^metrics/?$"]
 HTTPS = env("HTTPS")
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# SameSite=Lax (COOKIE_SAMESITE=Strict|Lax): a cross-site POST carries neither cookie. The session
+# cookie is HttpOnly; the CSRF cookie is not (the SPA reads it into X-CSRFToken).
+SESSION_COOKIE_SAMESITE = env("COOKIE_SAMESITE")
+CSRF_COOKIE_SAMESITE = env("COOKIE_SAMESITE")
+SESSION_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
@@ -187,6 +239,29 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4): same-origin everything, no inline scripts, no framing.
+# The SPA (Vite build) and the Django admin need nothing more; Swagger UI's inline <style> is allowed on
+# /api/docs/ only (booking/api/urls.py). CSP_REPORT_ONLY=true sends the policy as report-only instead
+# (to try a change first); CSP_REPORT_URI sends violation reports there.
+_CSP = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],  # the favicon is a data: URI; Swagger UI's icons are too
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
+if env.str("CSP_REPORT_URI", default=""):
+    _CSP["report-uri"] = env.str("CSP_REPORT_URI")
+if env("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP}
 
 LOGGING = {
     "version": 1,

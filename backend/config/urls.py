@@ -12,3 +12,5 @@ urlpatterns = [
     re_path(r"^metrics/?$", metrics_view, name="metrics"),
     re_path(r"^(?!api/|admin/|static/|assets/).*$", spa_index, name="spa"),
 ]
+
+handler500 = "booking.api.errors.server_error"

@@ -1,14 +1,32 @@
 """The one place API errors get their shape: `{"detail": str, "code": str, "seat_ids"?, "errors"?}`."""
 
+import logging
+
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
+from django.views.defaults import server_error as django_server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from booking.exceptions import BookingError
+from booking.exceptions import BookingError, DatabaseUnavailable
+
+logger = logging.getLogger(__name__)
+
+# SQLSTATEs of a connection that is gone or refused: class 08, and the server shutting down or starting.
+_CONNECTION_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def _is_connection_failure(exc) -> bool:
+    """A database error that says "no database right now", not "this query was wrong"."""
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    # psycopg reports a refused or dropped connection without any server SQLSTATE.
+    return sqlstate is None or sqlstate.startswith(_CONNECTION_SQLSTATES)
 
 
 def _first_error(errors) -> tuple[str, str, str]:
@@ -32,6 +50,9 @@ def _plain(errors):
 
 
 def api_exception_handler(exc, context):
+    if _is_connection_failure(exc):
+        logger.error("database unavailable: %s", exc)  # an outage is worth an error line, once per request
+        exc = DatabaseUnavailable()
     if isinstance(exc, BookingError):
         set_rollback()  # keep DRF's guarantee: an error response commits nothing
         body = {"detail": exc.detail, "code": exc.code}
@@ -39,7 +60,10 @@ def api_exception_handler(exc, context):
             body["seat_ids"] = exc.seat_ids
         if exc.errors:
             body["errors"] = exc.errors
-        return Response(body, status=exc.status_code)
+        response = Response(body, status=exc.status_code)
+        if exc.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+            response["Retry-After"] = "1"
+        return response
 
     response = drf_exception_handler(exc, context)  # also calls set_rollback()
     if response is None:
@@ -72,3 +96,10 @@ def csrf_failure(request, reason=""):
     if request.path.startswith("/api/"):
         return json_error(status.HTTP_403_FORBIDDEN, f"CSRF check failed: {reason}", "csrf_failed")
     return django_csrf_failure(request, reason=reason)
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: an API caller gets the one JSON error shape even from an unexpected failure."""
+    if request.path.startswith("/api/"):
+        return json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error.", "server_error")
+    return django_server_error(request, *args, **kwargs)

@@ -29,6 +29,7 @@ class HealthView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_classes = []  # load balancers poll it; never rate limited
 
     @extend_schema(
         operation_id="health",
@@ -51,15 +52,33 @@ health = HealthView.as_view()
 # --- accounts -----------------------------------------------------------------------------------
 
 
+@method_decorator(ensure_csrf_cookie, name="dispatch")
+class CsrfView(APIView):
+    """Sets the `csrftoken` cookie the SPA copies into `X-CSRFToken` on every session write."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="csrf",
+        summary="Set the CSRF cookie (`csrftoken`)",
+        responses={200: doc.Detail, **doc.errors(429)},
+        auth=[],
+    )
+    def get(self, request):
+        return Response({"detail": "CSRF cookie set."})
+
+
 class RegisterView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_scope = "register"
 
     @extend_schema(
         operation_id="register",
         summary="Create an account and sign in (session cookie + token)",
         request=s.RegisterSerializer,
-        responses={201: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS)},
+        responses={201: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS, 429)},
         auth=[],
     )
     def post(self, request):
@@ -72,12 +91,13 @@ class RegisterView(APIView):
 class LoginView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_scope = "login"
 
     @extend_schema(
         operation_id="login",
         summary="Sign in (session cookie + token); 400 `invalid_credentials` when wrong",
         request=s.LoginSerializer,
-        responses={200: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS)},
+        responses={200: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS, 429)},
         auth=[],
     )
     def post(self, request):
@@ -165,6 +185,8 @@ class HallLayoutView(APIView):
 
 
 class HoldSeatView(APIView):
+    throttle_scope = "hold"
+
     @extend_schema(
         operation_id="hold_seat",
         summary="Hold seats, all or none (re-holding your own seat keeps its expiry)",
@@ -177,6 +199,7 @@ class HoldSeatView(APIView):
                 403,
                 404,
                 409,
+                429,
                 conflict="`seat_unavailable`, `hold_limit`, `lock_timeout`, `show_started`",
             ),
         },
@@ -198,6 +221,8 @@ _IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,255}")
 
 
 class BookSeatView(APIView):
+    throttle_scope = "book"
+
     @extend_schema(
         operation_id="book_seat",
         summary="Confirm seats you hold into one booking",
@@ -212,6 +237,7 @@ class BookSeatView(APIView):
                 404,
                 409,
                 422,
+                429,
                 conflict="`not_held` (not yours, or the hold expired), `lock_timeout`, `show_started`",
             ),
         },

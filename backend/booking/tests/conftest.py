@@ -1,3 +1,4 @@
+import os
 from datetime import timedelta
 
 import pytest
@@ -28,6 +29,16 @@ def _static_files_without_collectstatic(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# Rate limits off for every test and every server a test starts (they inherit the environment);
+# booking/tests/api/test_throttling.py turns them back on.
+os.environ.setdefault("THROTTLES_ENABLED", "false")
+
+
+@pytest.fixture(autouse=True)
+def _throttles_off(settings):
+    settings.THROTTLES_ENABLED = False
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -38,7 +38,9 @@ def free_port() -> int:
 def test_database_url() -> str:
     """DATABASE_URL with its database name swapped for the test database's."""
     url = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+    # Built by hand: urlunsplit drops the "//" of a host-less (Unix socket) URL, which libpq then rejects.
+    query = f"?{url.query}" if url.query else ""
+    return f"{url.scheme}://{url.netloc}/{connection.settings_dict['NAME']}{query}"
 
 
 test_database_url.__test__ = False  # a helper, not a test

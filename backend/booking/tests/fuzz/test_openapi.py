@@ -42,6 +42,7 @@ def test_every_api_endpoint_is_documented():
         "/api/auth/login/",
         "/api/auth/logout/",
         "/api/auth/me/",
+        "/api/auth/csrf/",
         "/api/shows/",
         "/api/hall-layout/{show_id}/",
         "/api/hold-seat/",

@@ -1,0 +1,161 @@
+"""Rate limits that hold across every app process: fixed-window counters in a shared cache.
+
+Why not DRF's SimpleRateThrottle: it keeps a list of request timestamps per client and rewrites the
+whole list on every request (get + set, racy between processes). Here each client gets one integer
+per window, counted where every app process sees it:
+  * Redis (`REDIS_URL` set): `cache.add(key, 1)` opens the window, `cache.incr(key)` counts the rest,
+    both atomic;
+  * otherwise PostgreSQL: one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` on an UNLOGGED table
+    (`RateCounter`): atomic, one round trip, no WAL flush. The sweeper deletes expired windows.
+
+A fixed window lets a client spend up to twice its rate across a window boundary (the end of one
+minute and the start of the next); the rates are set with that in mind.
+
+Settings (read on every request, so tests and `override_settings` change them live):
+  THROTTLES_ENABLED  False lifts every limit (tests, `make bench`, the stress run).
+  THROTTLE_RATES     {"hold": "120/min", ...}: the scope's rate, "N/period" (period s, min, h, day).
+  THROTTLE_CACHE     the CACHES alias of the Redis counters (used only when REDIS_URL is set).
+Clients are told when to come back: DRF's Throttled -> 429 `throttled` with `Retry-After`.
+"""
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from rest_framework.throttling import BaseThrottle
+
+logger = logging.getLogger(__name__)
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+_COUNT_SQL = """
+INSERT INTO booking_ratecounter (key, hits, expires_at) VALUES (%s, 1, %s)
+ON CONFLICT (key) DO UPDATE SET hits = booking_ratecounter.hits + 1
+RETURNING hits
+"""
+
+
+def parse_rate(rate: str | None) -> tuple[int, int] | None:
+    """ "120/min" -> (120, 60); "10/5min" -> (10, 300); None or "" -> None (no limit)."""
+    if not rate:
+        return None
+    num, _, period = str(rate).strip().partition("/")
+    period = period.strip().lower()
+    digits = "".join(ch for ch in period if ch.isdigit())
+    unit = period[len(digits) :][:1]
+    if unit not in _PERIODS or not num.strip().isdigit():
+        raise ValueError(f"Bad throttle rate {rate!r}: expected e.g. '120/min', '10/s', '1000/day'.")
+    return int(num), int(digits or 1) * _PERIODS[unit]
+
+
+def parse_rates(text: str) -> dict[str, str]:
+    """ "hold=120/min,login=10/min" -> {"hold": "120/min", "login": "10/min"} (each rate checked)."""
+    rates = {}
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        scope, sep, rate = item.partition("=")
+        if not sep:
+            raise ValueError(f"Bad THROTTLE_RATES item {item!r}: expected scope=N/period.")
+        parse_rate(rate)
+        rates[scope.strip()] = rate.strip()
+    return rates
+
+
+class FixedWindowThrottle(BaseThrottle):
+    """One counter per (scope, client, window) in the shared throttle cache."""
+
+    scope: str | None = None
+
+    def get_scope(self, request, view) -> str | None:
+        return self.scope
+
+    def get_ident_for(self, request) -> str | None:
+        """Who is counted: the user when signed in, else the client IP (REST_FRAMEWORK NUM_PROXIES)."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return f"user:{user.pk}"
+        return f"ip:{self.get_ident(request)}"
+
+    def allow_request(self, request, view) -> bool:
+        self.wait_seconds = None
+        if not getattr(settings, "THROTTLES_ENABLED", True):
+            return True
+        scope = self.get_scope(request, view)
+        if scope is None:
+            return True
+        limit = parse_rate(getattr(settings, "THROTTLE_RATES", {}).get(scope))
+        if limit is None:
+            return True
+        ident = self.get_ident_for(request)
+        if ident is None:
+            return True
+        num, duration = limit
+        now = time.time()
+        window = int(now // duration)
+        key = f"throttle:{scope}:{ident}:{duration}:{window}"
+        try:
+            if settings.REDIS_URL:
+                count = self._count_in_cache(caches[settings.THROTTLE_CACHE], key, duration)
+            else:
+                count = self._count_in_database(key, duration)
+        except Exception:  # the cache is down: serve the request rather than fail it (fail open)
+            logger.exception("throttle cache unavailable; request not rate limited")
+            return True
+        if count <= num:
+            return True
+        self.wait_seconds = max(1, int((window + 1) * duration - now + 0.999))
+        return False
+
+    @staticmethod
+    def _count_in_database(key: str, duration: int) -> int:
+        expires_at = datetime.fromtimestamp(time.time() + duration + 1, tz=UTC)
+        with connection.cursor() as cursor:
+            cursor.execute(_COUNT_SQL, [key, expires_at])
+            return cursor.fetchone()[0]
+
+    @staticmethod
+    def _count_in_cache(cache, key: str, duration: int) -> int:
+        # The key outlives its window by a second so a late incr never recreates an expired window.
+        if cache.add(key, 1, timeout=duration + 1):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr: this request opens the window again
+            cache.set(key, 1, timeout=duration + 1)
+            return 1
+
+    def wait(self):
+        return self.wait_seconds
+
+
+class ScopedRateThrottle(FixedWindowThrottle):
+    """The view's `throttle_scope` ("hold", "book", "login", "register"); views without one are not limited."""
+
+    def get_scope(self, request, view):
+        return getattr(view, "throttle_scope", None)
+
+
+class UserRateThrottle(FixedWindowThrottle):
+    """Every request of a signed-in user, all views together (scope "user")."""
+
+    scope = "user"
+
+    def get_ident_for(self, request):
+        user = getattr(request, "user", None)
+        return f"user:{user.pk}" if user is not None and user.is_authenticated else None
+
+
+class AnonRateThrottle(FixedWindowThrottle):
+    """Every anonymous request, per client IP (scope "anon")."""
+
+    scope = "anon"
+
+    def get_ident_for(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return None
+        return f"ip:{self.get_ident(request)}"

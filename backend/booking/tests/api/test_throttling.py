@@ -1,0 +1,137 @@
+"""Rate limits: scoped and per-client fixed windows in the shared cache, 429 `throttled` + Retry-After."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from booking.api.throttling import parse_rate, parse_rates
+from booking.models import RateCounter
+
+from .helpers import HOLD_URL, LOGIN_URL, SHOWS_URL, assert_error
+
+PASSWORD = "s3cret-pass-123"  # the factories' password
+
+
+@pytest.fixture
+def throttled(db, settings):
+    """Throttles on, counting in PostgreSQL (the store every app process shares when REDIS_URL is unset)."""
+    settings.THROTTLES_ENABLED = True
+    settings.REDIS_URL = ""
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES}
+    return settings
+
+
+def login(client, username, password=PASSWORD, **extra):
+    return client.post(LOGIN_URL, {"username": username, "password": password}, format="json", **extra)
+
+
+def test_fourth_login_in_a_minute_is_429_with_retry_after(throttled, user):
+    throttled.THROTTLE_RATES["login"] = "3/min"
+    client = APIClient()
+
+    for _ in range(3):
+        assert login(client, user.username).status_code == 200
+    response = login(client, user.username)
+
+    body = assert_error(response, 429, "throttled")
+    assert set(body) == {"detail", "code"}
+    retry_after = int(response["Retry-After"])
+    assert 1 <= retry_after <= 60
+
+
+def test_wrong_passwords_count_too(throttled, user):
+    throttled.THROTTLE_RATES["login"] = "2/min"
+    client = APIClient()
+    assert login(client, user.username, "wrong-password-1").status_code == 400
+    assert login(client, user.username, "wrong-password-2").status_code == 400
+    assert_error(login(client, user.username), 429, "throttled")
+
+
+def test_login_limit_is_per_client_ip(throttled, user):
+    throttled.THROTTLE_RATES["login"] = "1/min"
+    client = APIClient()
+    assert login(client, user.username, REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert login(client, user.username, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert login(client, user.username, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_x_forwarded_for_cannot_dodge_the_limit_without_proxies(throttled, user):
+    throttled.THROTTLE_RATES["login"] = "1/min"
+    client = APIClient()
+    assert login(client, user.username, HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 200
+    assert login(client, user.username, HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
+
+
+def test_hold_scope_is_per_user(throttled, user, other_user, showtime, seats):
+    throttled.THROTTLE_RATES["hold"] = "2/min"
+    mine, theirs = APIClient(), APIClient()
+    mine.force_authenticate(user)
+    theirs.force_authenticate(other_user)
+
+    for seat in seats[:2]:
+        assert mine.post(HOLD_URL, {"show_id": showtime.pk, "seat_id": seat}, format="json").status_code == 200
+    assert_error(mine.post(HOLD_URL, {"show_id": showtime.pk, "seat_id": seats[2]}, format="json"), 429, "throttled")
+    assert theirs.post(HOLD_URL, {"show_id": showtime.pk, "seat_id": seats[3]}, format="json").status_code == 200
+    # Other views are not in the hold scope.
+    assert mine.get(SHOWS_URL).status_code == 200
+
+
+def test_health_is_never_throttled(throttled):
+    throttled.THROTTLE_RATES["anon"] = "1/min"
+    client = APIClient()
+    for _ in range(3):
+        assert client.get("/api/health/").status_code == 200
+
+
+def test_switched_off_nothing_is_throttled(throttled, user):
+    throttled.THROTTLES_ENABLED = False
+    throttled.THROTTLE_RATES["login"] = "1/min"
+    client = APIClient()
+    for _ in range(3):
+        assert login(client, user.username).status_code == 200
+
+
+def test_reads_are_not_counted(throttled, user):
+    """Only the scoped writes and sign-ins are rate limited here; the seat map's polls are not."""
+    throttled.THROTTLE_RATES["hold"] = "1/min"
+    client = APIClient()
+    client.force_authenticate(user)
+    for _ in range(5):
+        assert client.get(SHOWS_URL).status_code == 200
+    assert not RateCounter.objects.exists()
+
+
+def test_counters_live_in_postgresql_one_row_per_window(throttled, user):
+    """Without Redis every app process counts in the same table: one row per scope, client and window."""
+    throttled.THROTTLE_RATES["login"] = "5/min"
+    for _ in range(2):
+        assert login(APIClient(), user.username).status_code == 200
+    [counter] = RateCounter.objects.filter(key__startswith="throttle:login:ip:127.0.0.1:")
+    assert counter.hits == 2
+
+
+def test_the_sweeper_deletes_expired_windows(throttled, user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from booking.services.housekeeping import purge_expired_rate_counters
+
+    throttled.THROTTLE_RATES["login"] = "5/min"
+    assert login(APIClient(), user.username).status_code == 200
+    RateCounter.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert purge_expired_rate_counters() == 1
+    assert not RateCounter.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [("120/min", (120, 60)), ("10/s", (10, 1)), ("5/hour", (5, 3600)), ("1000/day", (1000, 86400)), ("3/5m", (3, 300))],
+)
+def test_parse_rate(rate, expected):
+    assert parse_rate(rate) == expected
+
+
+def test_parse_rates_rejects_nonsense():
+    assert parse_rates("hold=120/min, login=10/min") == {"hold": "120/min", "login": "10/min"}
+    with pytest.raises(ValueError, match="Bad throttle rate"):
+        parse_rates("hold=lots")
