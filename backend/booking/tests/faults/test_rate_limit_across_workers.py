@@ -1,0 +1,46 @@
+"""Rate limits hold across processes: 40 rapid sign-ins spread over 4 gunicorn workers."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from booking.tests.factories import UserFactory
+from booking.tests.faults.helpers import gunicorn
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LOGIN_RATE = 10  # per minute per client IP
+
+
+def test_forty_rapid_logins_across_four_workers_let_through_no_more_than_the_rate(db_url, tmp_path):
+    user = UserFactory()
+    with gunicorn(
+        database_url=db_url,
+        log_path=tmp_path / "gunicorn.log",
+        WEB_CONCURRENCY=4,
+        WEB_THREADS=4,
+        THROTTLES_ENABLED="true",
+        REDIS_URL="",  # the PostgreSQL counters every worker shares
+        THROTTLE_RATES=f"login={LOGIN_RATE}/min",
+    ) as server:
+
+        def login(_):
+            # A fresh connection per attempt, so the attempts spread over the workers.
+            with httpx.Client(base_url=server.base_url, timeout=30) as client:
+                response = client.post(
+                    "/api/auth/login/", json={"username": user.username, "password": "s3cret-pass-123"}
+                )
+                return response.status_code, response.headers.get("Retry-After")
+
+        # Fire inside one fixed window: wait out the last seconds of a minute first.
+        if time.time() % 60 > 55:
+            time.sleep(60 - time.time() % 60 + 0.1)
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            results = list(pool.map(login, range(40)))
+
+    statuses = [status for status, _ in results]
+    assert statuses.count(200) == LOGIN_RATE, statuses
+    assert statuses.count(200) + statuses.count(429) == 40, statuses
+    assert all(retry and int(retry) >= 1 for status, retry in results if status == 429)
