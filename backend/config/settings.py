@@ -63,7 +63,7 @@ MIDDLEWARE = [
     # Outermost: times every request and counts it (metrics), and writes the request log line.
     "booking.observability.middleware.ObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "booking.api.middleware.DocumentCSPMiddleware",
     "booking.api.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,3 +1,4 @@
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 
 from booking.api.errors import json_error
@@ -22,3 +23,13 @@ class RequestBodyLimitMiddleware:
         if limit is not None and length > limit:
             return json_error(413, f"Request body over {limit} bytes.", "request_too_large")
         return self.get_response(request)
+
+
+class DocumentCSPMiddleware(CSPMiddleware):
+    """django-csp's policy on documents only: a JSON API response is never rendered by a browser, and
+    building the header for every seat-map poll and hold is work for nothing."""
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith("application/json") or response.status_code == 304:
+            return response
+        return super().process_response(request, response)
