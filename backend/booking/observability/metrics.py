@@ -21,7 +21,7 @@ from django.db.backends.signals import connection_created
 from django.db.models import Count, Q
 from django.utils import timezone
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,9 @@ class DatabaseCollector:
                 backends = cursor.fetchall()
                 cursor.execute("SELECT current_setting('max_connections')::int")
                 (max_connections,) = cursor.fetchone()
+                # Every process's seat changes, the sweeper's expiries included, from the seat history.
+                cursor.execute("SELECT event, count(*) FROM booking_seatevent GROUP BY 1")
+                seat_events = cursor.fetchall()
         except Exception as exc:  # the database is down or slow: report that, keep the other metrics
             logger.warning("metrics: database gauges unavailable: %s", exc)
             up.add_metric([], 0)
@@ -145,6 +148,14 @@ class DatabaseCollector:
             family.add_metric([state], count)
         yield family
         yield GaugeMetricFamily("boxoffice_db_max_connections", "PostgreSQL's max_connections.", value=max_connections)
+        events = CounterMetricFamily(
+            "boxoffice_seat_events",
+            "Seat changes recorded in the seat history, by event (held, released, expired, booked).",
+            labels=["event"],
+        )
+        for event, count in seat_events:
+            events.add_metric([event], count)
+        yield events
 
 
 class _Forward:

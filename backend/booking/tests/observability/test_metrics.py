@@ -138,3 +138,15 @@ def test_lock_timeouts_have_their_own_counter(rf):
     before = metrics.LOCK_TIMEOUTS.labels("book-seat")._value.get()
     ObservabilityMiddleware(lambda r: response)(request)
     assert metrics.LOCK_TIMEOUTS.labels("book-seat")._value.get() == before + 1
+
+
+def test_expiries_by_the_sweeper_are_counted_from_the_seat_history(local, user, showtime, seats):
+    from booking.services.holds import hold_seats, release_expired_holds
+
+    hold_seats(user=user, showtime_id=showtime.pk, seat_ids=seats[:2])
+    ShowSeat.objects.filter(showtime=showtime, seat_id__in=seats[:2]).update(held_until=timezone.now())
+    release_expired_holds()  # as the sweeper process would
+
+    samples = scrape(local)
+    assert value(samples, "boxoffice_seat_events_total", event="held") == 2
+    assert value(samples, "boxoffice_seat_events_total", event="expired") == 2
