@@ -2,8 +2,9 @@
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import server_error as django_server_error
@@ -103,3 +104,15 @@ def server_error(request, *args, **kwargs):
     if request.path.startswith("/api/"):
         return json_error(status.HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error.", "server_error")
     return django_server_error(request, *args, **kwargs)
+
+
+def signin_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout answer: too many wrong passwords for this username from this address."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    detail = f"Too many failed sign-in attempts; try again in {minutes} minutes."
+    if request.path.startswith("/api/"):
+        response = json_error(status.HTTP_429_TOO_MANY_REQUESTS, detail, "signin_locked_out")
+    else:
+        response = HttpResponse(detail, status=status.HTTP_429_TOO_MANY_REQUESTS, content_type="text/plain")
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response

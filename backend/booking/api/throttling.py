@@ -159,3 +159,8 @@ class AnonRateThrottle(FixedWindowThrottle):
         if user is not None and user.is_authenticated:
             return None
         return f"ip:{self.get_ident(request)}"
+
+
+def client_ip(request) -> str:
+    """The client's address as the rate limits see it (NUM_PROXIES rules), for django-axes too."""
+    return BaseThrottle().get_ident(request)

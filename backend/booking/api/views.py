@@ -102,7 +102,8 @@ class LoginView(APIView):
     )
     def post(self, request):
         data = _validated(s.LoginSerializer, request)
-        user = authenticate(request, username=data["username"], password=data["password"])
+        # The Django request, not DRF's wrapper: django-axes marks a locked-out attempt on it.
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
             raise InvalidCredentials()
         login(request, user)

@@ -34,6 +34,14 @@ def _static_files_without_collectstatic(settings):
 # Rate limits off for every test and every server a test starts (they inherit the environment);
 # booking/tests/api/test_throttling.py turns them back on.
 os.environ.setdefault("THROTTLES_ENABLED", "false")
+# Likewise the sign-in lockout (fuzzers and tests sign in wrongly on purpose); test_signin_lockout.py
+# turns it back on.
+os.environ.setdefault("AXES_ENABLED", "false")
+
+
+@pytest.fixture(autouse=True)
+def _signin_lockout_off(settings):
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture(autouse=True)
