@@ -44,5 +44,12 @@ class BackgroundStreamHandler(logging.handlers.QueueHandler):
             self.queue = queue.SimpleQueue()  # a forked child must not share its parent's queue state
             listener = logging.handlers.QueueListener(self.queue, self._target, respect_handler_level=False)
             listener.start()
-            atexit.register(listener.stop)
+            atexit.register(_stop_within, listener, 2.0)
             self._pid = os.getpid()
+
+
+def _stop_within(listener: logging.handlers.QueueListener, seconds: float) -> None:
+    """Flush what is queued at exit, but never hold a worker's shutdown hostage to it."""
+    listener.enqueue_sentinel()
+    if listener._thread is not None:
+        listener._thread.join(timeout=seconds)
