@@ -3,6 +3,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from booking.exceptions import InvalidRequest
 from booking.selectors import isoformat_utc
 
 
@@ -122,3 +123,12 @@ def booking_detail_payload(booking) -> dict:
         "venue_name": showtime.hall.venue.name,
         "seats": [{"id": seat.pk, "row": seat.row, "number": seat.number} for seat in seats],
     }
+
+
+def validated_input(serializer_class, request) -> dict:
+    """The request's JSON object validated by `serializer_class`; anything else is a 400."""
+    if not isinstance(request.data, dict):
+        raise InvalidRequest("Send a JSON object.")
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from booking import selectors
 from booking.api import schema as doc
-from booking.api.serializers import StrictCharField, StrictIntegerField
+from booking.api.serializers import StrictCharField, StrictIntegerField, validated_input
 from booking.exceptions import InvalidRequest
 from booking.models import Hall, Movie, Venue
 from booking.services.showtimes import create_hall, create_showtime
@@ -32,12 +32,6 @@ class ShowtimeInput(serializers.Serializer):
     hold_ttl_seconds = StrictIntegerField(min_value=1, max_value=86400, required=False)
 
 
-def _validated(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data if isinstance(request.data, dict) else {})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class StaffHallView(APIView):
     permission_classes = [IsAdminUser]
 
@@ -49,7 +43,7 @@ class StaffHallView(APIView):
         tags=["staff"],
     )
     def post(self, request):
-        data = _validated(HallInput, request)
+        data = validated_input(HallInput, request)
         if "venue_id" in data:
             venue = Venue.objects.filter(pk=data["venue_id"]).first()
             if venue is None:
@@ -73,7 +67,7 @@ class StaffShowtimeView(APIView):
         tags=["staff"],
     )
     def post(self, request):
-        data = _validated(ShowtimeInput, request)
+        data = validated_input(ShowtimeInput, request)
         hall = Hall.objects.filter(pk=data["hall_id"]).first()
         if hall is None:
             raise InvalidRequest("No such hall.")

@@ -82,7 +82,7 @@ class RegisterView(APIView):
         auth=[],
     )
     def post(self, request):
-        data = _validated(s.RegisterSerializer, request)
+        data = s.validated_input(s.RegisterSerializer, request)
         user, token = register_user(**data)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return Response(s.user_payload(user, token), status=status.HTTP_201_CREATED)
@@ -101,7 +101,7 @@ class LoginView(APIView):
         auth=[],
     )
     def post(self, request):
-        data = _validated(s.LoginSerializer, request)
+        data = s.validated_input(s.LoginSerializer, request)
         # The Django request, not DRF's wrapper: django-axes marks a locked-out attempt on it.
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
@@ -206,7 +206,7 @@ class HoldSeatView(APIView):
         },
     )
     def post(self, request):
-        data = _validated(s.SeatSelectionSerializer, request)
+        data = s.validated_input(s.SeatSelectionSerializer, request)
         result = hold_seats(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
         return Response(
             {
@@ -244,7 +244,7 @@ class BookSeatView(APIView):
         },
     )
     def post(self, request):
-        data = _validated(s.SeatSelectionSerializer, request)
+        data = s.validated_input(s.SeatSelectionSerializer, request)
         key = request.headers.get("Idempotency-Key")
         if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
             raise InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (e.g. a UUID).")
@@ -271,7 +271,7 @@ class ReleaseSeatView(APIView):
         },
     )
     def post(self, request):
-        data = _validated(s.SeatSelectionSerializer, request)
+        data = s.validated_input(s.SeatSelectionSerializer, request)
         seat_ids = release_holds(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
         return Response({"detail": "Released.", "seat_ids": seat_ids})
 
@@ -284,11 +284,3 @@ class BookingListView(APIView):
     )
     def get(self, request):
         return Response([s.booking_detail_payload(b) for b in selectors.user_bookings(user=request.user)])
-
-
-def _validated(serializer_class, request) -> dict:
-    if not isinstance(request.data, dict):
-        raise InvalidRequest("Send a JSON object.")
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
