@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
@@ -8,10 +6,15 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from booking import selectors
-from booking.exceptions import BookingError
+from booking.exceptions import BookingError, InvalidRequest
 from booking.models import Booking, BookingSeat, Hall, Movie, Seat, SeatEvent, ShowSeat, Showtime, Venue
 from booking.services.holds import release_holds_by_admin
-from booking.services.showtimes import add_new_seats_to_upcoming_showtimes, create_showtime, generate_seats
+from booking.services.showtimes import (
+    add_new_seats_to_upcoming_showtimes,
+    checked_schedule,
+    create_showtime,
+    generate_seats,
+)
 
 
 class HallInline(admin.TabularInline):
@@ -103,12 +106,17 @@ class ShowtimeForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         starts_at, ends_at, movie = cleaned.get("starts_at"), cleaned.get("ends_at"), cleaned.get("movie")
-        # Fill the default before model validation checks the no-overlap constraint against it.
-        if not ends_at and starts_at and movie:
-            ends_at = cleaned["ends_at"] = starts_at + timedelta(minutes=movie.duration_minutes)
-        if starts_at and ends_at and ends_at <= starts_at:
-            # Reported here: an inverted range would make the constraint's own check fail in SQL.
-            self.add_error("ends_at", "A showtime must end after it starts.")
+        if not (starts_at and movie):
+            return cleaned
+        # The service's rule (future start, sane calendar, default end), checked here so the form reports
+        # it per field; the default end is filled before model validation checks the no-overlap constraint.
+        try:
+            ends_at = cleaned["ends_at"] = checked_schedule(
+                starts_at=starts_at, ends_at=ends_at, movie=movie, is_new=self.instance.pk is None
+            )
+        except InvalidRequest as exc:
+            for field, messages in (exc.errors or {"__all__": [exc.detail]}).items():
+                self.add_error(field if field != "__all__" else None, messages)
             return cleaned
         hall = cleaned.get("hall") or getattr(self.instance, "hall", None)
         if (

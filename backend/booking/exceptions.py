@@ -94,9 +94,17 @@ class IdempotencyKeyReused(BookingError):
 
 
 class InvalidCredentials(BookingError):
-    status_code = 400
+    """401, not 400: the request is well-formed, the credentials are not accepted (RFC 9110 §15.5.2)."""
+
+    status_code = 401
     code = "invalid_credentials"
     default_detail = "Wrong username or password."
+
+
+class UsernameTaken(BookingError):
+    status_code = 409
+    code = "username_taken"
+    default_detail = "That username is taken (usernames are compared ignoring case)."
 
 
 class DatabaseUnavailable(BookingError):

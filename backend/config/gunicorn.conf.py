@@ -55,3 +55,10 @@ def on_exit(server):
         import shutil
 
         shutil.rmtree(_metrics_dir_created, ignore_errors=True)
+
+
+# Malformed HTTP that gunicorn refuses itself is answered in the API's JSON error shape (config/http_errors.py).
+# Installed here, in the master, so every forked worker has it.
+from config.http_errors import install as _install_json_errors  # noqa: E402
+
+_install_json_errors()

@@ -115,9 +115,14 @@ DATABASES["default"]["OPTIONS"].setdefault(
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Also the register serializer's min_length, so the OpenAPI schema states the same rule.
+PASSWORD_MIN_LENGTH = 12
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -148,7 +153,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["booking.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "booking.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -272,11 +277,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Written by a background thread per process: request threads never wait on the stream.
-    "handlers": {"console": {"class": "booking.observability.logging.BackgroundStreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "booking.observability.logging.BackgroundStreamHandler", "formatter": "plain"},
+        # A handler's filter (unlike a logger's) also sees the records of child loggers.
+        "client_faults": {
+            "class": "booking.observability.logging.BackgroundStreamHandler",
+            "formatter": "plain",
+            "filters": ["client_fault"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
+    "filters": {"client_fault": {"()": "booking.observability.log_filters.ClientFault"}},
     "loggers": {
         # A 409 is business as usual here, not a warning worth a log line per request.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # A bad Host header is answered 400 (JSON under /api/): a warning line, no traceback.
+        "django.security": {"handlers": ["client_faults"], "propagate": False},
     },
 }
 
@@ -285,7 +301,7 @@ LOGGING = {
 # lock that pair out for AXES_COOLOFF_MINUTES, API and admin sign-in alike, answered with a 429.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "booking.backends.CaseInsensitiveModelBackend",
 ]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -294,3 +310,4 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "booking.api.errors.signin_locked_out"
 AXES_CLIENT_IP_CALLABLE = "booking.api.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "booking.backends.lockout_username"

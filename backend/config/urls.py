@@ -13,4 +13,5 @@ urlpatterns = [
     re_path(r"^(?!api/|admin/|static/|assets/).*$", spa_index, name="spa"),
 ]
 
+handler400 = "booking.api.errors.bad_request"
 handler500 = "booking.api.errors.server_error"

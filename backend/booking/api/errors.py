@@ -3,10 +3,12 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.csrf import csrf_exempt
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -64,6 +66,8 @@ def api_exception_handler(exc, context):
         response = Response(body, status=exc.status_code)
         if exc.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
             response["Retry-After"] = "1"
+        elif exc.status_code == status.HTTP_401_UNAUTHORIZED:
+            response["WWW-Authenticate"] = 'Token realm="api"'  # a 401 must name a scheme (RFC 9110)
         return response
 
     response = drf_exception_handler(exc, context)  # also calls set_rollback()
@@ -97,6 +101,15 @@ def csrf_failure(request, reason=""):
     if request.path.startswith("/api/"):
         return json_error(status.HTTP_403_FORBIDDEN, f"CSRF check failed: {reason}", "csrf_failed")
     return django_csrf_failure(request, reason=reason)
+
+
+def bad_request(request, exception=None, *args, **kwargs):
+    """handler400 (Django's SuspiciousOperation answers, e.g. a Host header not in ALLOWED_HOSTS)."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, DisallowedHost):
+            return json_error(status.HTTP_400_BAD_REQUEST, "Invalid Host header.", "bad_host")
+        return json_error(status.HTTP_400_BAD_REQUEST, "Bad request.", "bad_request")
+    return django_bad_request(request, exception, *args, **kwargs)
 
 
 def server_error(request, *args, **kwargs):

@@ -47,11 +47,12 @@ def _error(description: str, serializer=ErrorSerializer) -> OpenApiResponse:
 ERROR_DESCRIPTIONS = {
     400: "Invalid input: `invalid` / a field's code with `errors` per field, `parse_error` (malformed JSON), "
     "`bad_request` (malformed Content-Length).",
-    401: "Not signed in, or a wrong/expired token (`not_authenticated`, `authentication_failed`).",
+    401: "Not signed in, or a wrong/expired token (`not_authenticated`, `authentication_failed`); "
+    "on sign-in, a wrong username or password (`invalid_credentials`).",
     403: "Signed in but not allowed (`permission_denied`), or a session write without its CSRF token (`csrf_failed`).",
     404: "No such showtime (`not_found`) or seats not part of it (`seat_not_found`, with `seat_ids`).",
     405: "Method not allowed (`method_not_allowed`).",
-    409: "Conflict.",
+    409: "Conflict (e.g. `username_taken` on register; the seat writes name their codes).",
     413: "Request body over 64 KB (`request_too_large`), refused before parsing.",
     415: "Body not sent as `application/json` (`unsupported_media_type`).",
     422: "The `Idempotency-Key` was already used for a different booking request (`idempotency_key_reused`).",
@@ -282,7 +283,7 @@ Audit = inline_serializer(
 )
 AUDIT_SHOW_ID = OpenApiParameter(
     "show_id",
-    {"type": "array", "items": {"type": "integer"}},
+    {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
     OpenApiParameter.QUERY,
     required=False,
     explode=True,

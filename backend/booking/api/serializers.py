@@ -72,7 +72,15 @@ class RegisterSerializer(serializers.Serializer):
     username = StrictRegexField(
         r"^[\w.@+-]+\Z", max_length=150, error_messages={"invalid": "Letters, digits and @/./+/-/_ only."}
     )
-    password = StrictCharField(max_length=128, trim_whitespace=False)
+    # The length is stated here (and so in the schema); the rest of the strength rules (not common, not
+    # all digits, not like the username) cannot be, and answer 400 from register_user.
+    password = StrictCharField(
+        min_length=settings.PASSWORD_MIN_LENGTH,
+        max_length=128,
+        trim_whitespace=False,
+        help_text=f"{settings.PASSWORD_MIN_LENGTH} to 128 characters; not a common password, not all digits, "
+        "not similar to the username or e-mail (400 `invalid` otherwise).",
+    )
     email = StrictEmailField(required=False, allow_blank=True, default="")
 
 

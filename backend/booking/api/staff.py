@@ -1,5 +1,7 @@
 """Staff-only API: what QA's stress runs need to set up fresh halls and showtimes and audit the result."""
 
+import re
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -9,12 +11,13 @@ from rest_framework.views import APIView
 
 from booking import selectors
 from booking.api import schema as doc
-from booking.api.serializers import StrictCharField, StrictIntegerField, validated_input
+from booking.api.serializers import MAX_ID, StrictCharField, StrictIntegerField, validated_input
 from booking.exceptions import InvalidRequest
 from booking.models import Hall, Movie, Venue
 from booking.services.showtimes import create_hall, create_showtime
 
 DEFAULT_VENUE = ("Boxoffice Central", "Springfield")
+_ID = re.compile(r"[0-9]{1,19}")
 
 
 class HallInput(serializers.Serializer):
@@ -105,8 +108,9 @@ class StaffAuditView(APIView):
         tags=["staff"],
     )
     def get(self, request):
-        try:
-            ids = [int(value) for value in request.query_params.getlist("show_id")]
-        except ValueError as exc:
-            raise InvalidRequest("show_id must be a whole number.") from exc
+        values = request.query_params.getlist("show_id")
+        # ASCII digits only: int() would also take " 5 ", "1_0" and other scripts' digits (U+0665).
+        if not all(_ID.fullmatch(value) and int(value) <= MAX_ID for value in values):
+            raise InvalidRequest("show_id must be a whole number (ASCII digits).")
+        ids = [int(value) for value in values]
         return Response(selectors.audit_invariants(now=timezone.now(), showtime_ids=ids))

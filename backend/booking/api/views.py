@@ -78,13 +78,13 @@ class RegisterView(APIView):
         operation_id="register",
         summary="Create an account and sign in (session cookie + token)",
         request=s.RegisterSerializer,
-        responses={201: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS, 429)},
+        responses={201: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS, 409, 429, conflict=None)},
         auth=[],
     )
     def post(self, request):
         data = s.validated_input(s.RegisterSerializer, request)
         user, token = register_user(**data)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="booking.backends.CaseInsensitiveModelBackend")
         return Response(s.user_payload(user, token), status=status.HTTP_201_CREATED)
 
 
@@ -95,9 +95,9 @@ class LoginView(APIView):
 
     @extend_schema(
         operation_id="login",
-        summary="Sign in (session cookie + token); 400 `invalid_credentials` when wrong",
+        summary="Sign in (session cookie + token); 401 `invalid_credentials` when wrong",
         request=s.LoginSerializer,
-        responses={200: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS, 429)},
+        responses={200: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS, 401, 429)},
         auth=[],
     )
     def post(self, request):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
-from booking.exceptions import InvalidRequest
+from booking.exceptions import InvalidRequest, UsernameTaken
 
 
 def register_user(*, username: str, password: str, email: str = "") -> tuple:
@@ -21,8 +21,8 @@ def register_user(*, username: str, password: str, email: str = "") -> tuple:
         with transaction.atomic():
             user = User.objects.create_user(username=username, email=email, password=password)
             token = Token.objects.create(user=user)
-    except IntegrityError as exc:
-        raise InvalidRequest("That username is taken.", errors={"username": ["That username is taken."]}) from exc
+    except IntegrityError as exc:  # the unique index on UPPER(username): `Alice` is taken when `alice` is
+        raise UsernameTaken(errors={"username": [UsernameTaken.default_detail]}) from exc
     return user, token.key
 
 

@@ -68,6 +68,33 @@ def _materialise_show_seats(showtime: Showtime) -> None:
     )
 
 
+# The schedule a showtime may be put on: from now to two years ahead, at most a day long. Besides
+# catching typos (year 0001, 9999), the bounds keep `starts_at + duration` far from datetime's limits.
+MAX_DAYS_AHEAD = 2 * 366
+MAX_DURATION = timedelta(hours=24)
+
+
+def checked_schedule(
+    *, starts_at: datetime, ends_at: datetime | None, movie: Movie, is_new: bool, now: datetime | None = None
+) -> datetime:
+    """The showtime's end (the movie's running time when `ends_at` is None), or InvalidRequest when the
+    times are outside the sane calendar. The admin form and create_showtime both ask here."""
+    now = now or timezone.now()
+    if is_new and starts_at <= now:
+        raise InvalidRequest("A new showtime must start in the future.", errors={"starts_at": ["In the past."]})
+    if abs(starts_at - now) > timedelta(days=MAX_DAYS_AHEAD):
+        message = f"A showtime must start within {MAX_DAYS_AHEAD} days of today."
+        raise InvalidRequest(message, errors={"starts_at": [message]})
+    ends_at = ends_at or starts_at + timedelta(minutes=movie.duration_minutes)
+    if ends_at <= starts_at:
+        message = "A showtime must end after it starts."
+        raise InvalidRequest(message, errors={"ends_at": [message]})
+    if ends_at - starts_at > MAX_DURATION:
+        message = "A showtime lasts at most 24 hours."
+        raise InvalidRequest(message, errors={"ends_at": [message]})
+    return ends_at
+
+
 def create_showtime(
     *,
     hall: Hall,
@@ -78,11 +105,10 @@ def create_showtime(
 ) -> Showtime:
     """Schedule a movie in a hall and create one available ShowSeat per seat of the hall.
 
-    `ends_at` defaults to the movie's running time. Overlapping another showtime in the hall is refused.
+    `ends_at` defaults to the movie's running time. Overlapping another showtime in the hall, a start
+    in the past or outside the schedule's range (checked_schedule) is refused.
     """
-    ends_at = ends_at or starts_at + timedelta(minutes=movie.duration_minutes)
-    if ends_at <= starts_at:
-        raise InvalidRequest("A showtime must end after it starts.")
+    ends_at = checked_schedule(starts_at=starts_at, ends_at=ends_at, movie=movie, is_new=True)
     if hold_ttl_seconds is not None and hold_ttl_seconds < 1:
         raise InvalidRequest("A hold must last at least one second.")
     try:

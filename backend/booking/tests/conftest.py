@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from booking.models import Seat
+from booking.models import Seat, Showtime
 from booking.services.showtimes import create_showtime, generate_seats
 from booking.tests.factories import HallFactory, MovieFactory, UserFactory
 
@@ -15,7 +15,16 @@ def make_showtime(*, rows: int = 3, seats_per_row: int = 4, starts_in: timedelta
     hall = hall or HallFactory()
     if not hall.seats.exists():
         generate_seats(hall=hall, rows=rows, seats_per_row=seats_per_row)
-    return create_showtime(hall=hall, movie=MovieFactory(), starts_at=timezone.now() + starts_in)
+    if starts_in > timedelta(0):
+        return create_showtime(hall=hall, movie=MovieFactory(), starts_at=timezone.now() + starts_in)
+    # A show that has started: scheduled as the admin would (in the future), then the clock "moves on".
+    showtime = create_showtime(hall=hall, movie=MovieFactory(), starts_at=timezone.now() + timedelta(days=1))
+    duration = showtime.ends_at - showtime.starts_at
+    Showtime.objects.filter(pk=showtime.pk).update(
+        starts_at=timezone.now() + starts_in, ends_at=timezone.now() + starts_in + duration
+    )
+    showtime.refresh_from_db()
+    return showtime
 
 
 def seat_ids_of(showtime) -> list[int]:
@@ -49,14 +58,19 @@ def _throttles_off(settings):
     settings.THROTTLES_ENABLED = False
 
 
-@pytest.fixture(autouse=True)
-def _fresh_process_caches():
-    """Each test starts with empty per-process caches (token lookups, encoded layouts)."""
+def clear_process_caches() -> None:
+    """Empty the per-process caches (token lookups, encoded layouts)."""
     from booking import selectors
     from booking.api import authentication
 
     for cache in (authentication._cache, selectors._seat_plans, selectors._public_seats_cache):
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Each test starts with empty per-process caches."""
+    clear_process_caches()
 
 
 @pytest.fixture
@@ -96,4 +110,11 @@ def user_api(user):
 def other_api(other_user):
     client = APIClient()
     client.force_authenticate(other_user)
+    return client
+
+
+@pytest.fixture
+def staff_api(db):
+    client = APIClient()
+    client.force_authenticate(UserFactory(is_staff=True))
     return client

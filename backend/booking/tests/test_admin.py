@@ -249,6 +249,21 @@ def test_add_showtime_with_zero_hold_ttl_is_a_form_error(admin_client, db):
     assert not Showtime.objects.filter(hall=hall).exists()
 
 
+@pytest.mark.parametrize("starts_in", [-timedelta(hours=1), timedelta(days=3650)])
+def test_admin_refuses_a_new_showtime_outside_the_calendar_as_the_api_does(admin_client, db, starts_in):
+    hall = HallFactory()
+    Seat.objects.create(hall=hall, row="A", number=1)
+
+    response = admin_client.post(
+        reverse("admin:booking_showtime_add"),
+        _showtime_form(hall=hall, movie=MovieFactory(), starts_at=timezone.now() + starts_in),
+    )
+
+    assert response.status_code == 200
+    assert "starts_at" in response.context["adminform"].form.errors
+    assert not Showtime.objects.filter(hall=hall).exists()
+
+
 def test_add_back_to_back_showtime_is_allowed(admin_client, db):
     hall = HallFactory()
     Seat.objects.create(hall=hall, row="A", number=1)

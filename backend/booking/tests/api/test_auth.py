@@ -1,4 +1,6 @@
+import pytest
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -52,17 +54,36 @@ def test_register_token_authenticates(api, db):
     assert client.get(ME_URL).json()["username"] == "bob"
 
 
-def test_register_duplicate_username(api, user):
-    response = api.post(REGISTER_URL, {"username": user.username, "password": "Tr1cky-Passw0rd"}, format="json")
+@pytest.mark.parametrize("spelling", [str.lower, str.upper, str.title])
+def test_register_duplicate_username_in_any_case(api, db, spelling):
+    user = UserFactory(username="Qa_Alice")
+    response = api.post(
+        REGISTER_URL, {"username": spelling(user.username), "password": "Tr1cky-Passw0rd"}, format="json"
+    )
 
-    body = assert_error(response, 400, "invalid")
+    body = assert_error(response, 409, "username_taken")
     assert "username" in body["errors"]
     assert all(isinstance(message, str) for message in body["errors"]["username"])
-    assert User.objects.filter(username=user.username).count() == 1
+    assert User.objects.filter(username__iexact=user.username).count() == 1
+
+
+def test_usernames_differing_only_in_case_are_refused_by_the_database_itself(db):
+    UserFactory(username="admin")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="Admin")
+
+
+def test_register_short_password_is_refused_by_the_documented_rule(api, db):
+    response = api.post(REGISTER_URL, {"username": "carol", "password": "Sh0rt-pass!"}, format="json")  # 11
+
+    body = assert_error(response, 400, "min_length")
+    assert body["errors"]["password"]
+    assert not User.objects.filter(username="carol").exists()
 
 
 def test_register_weak_password(api, db):
-    response = api.post(REGISTER_URL, {"username": "carol", "password": "12345678"}, format="json")
+    response = api.post(REGISTER_URL, {"username": "carol", "password": "123456789012"}, format="json")
 
     body = assert_error(response, 400, "invalid")
     assert body["errors"]["password"]
@@ -71,7 +92,7 @@ def test_register_weak_password(api, db):
 
 
 def test_register_password_like_username_is_weak(api, db):
-    response = api.post(REGISTER_URL, {"username": "dramaqueen", "password": "dramaqueen1"}, format="json")
+    response = api.post(REGISTER_URL, {"username": "dramaqueen", "password": "dramaqueen12"}, format="json")
 
     assert_error(response, 400, "invalid")
     assert not User.objects.filter(username="dramaqueen").exists()
@@ -112,20 +133,31 @@ def test_login_returns_the_same_token_each_time(api, user):
 def test_login_wrong_password(api, user):
     response = api.post(LOGIN_URL, {"username": user.username, "password": "wrong-password"}, format="json")
 
-    assert_error(response, 400, "invalid_credentials")
+    assert_error(response, 401, "invalid_credentials")
     assert "sessionid" not in response.cookies
     assert api.get(ME_URL).status_code == 401
 
 
+@pytest.mark.parametrize("spelling", [str.lower, str.upper, str.swapcase])
+def test_login_matches_the_username_ignoring_case(api, db, spelling):
+    user = UserFactory(username="Qa_Alice")
+
+    response = api.post(LOGIN_URL, {"username": spelling("Qa_Alice"), "password": PASSWORD}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == user.pk
+    assert api.get(ME_URL).json()["username"] == "Qa_Alice"
+
+
 def test_login_unknown_user(api, db):
     response = api.post(LOGIN_URL, {"username": "nobody", "password": "whatever-123"}, format="json")
-    assert_error(response, 400, "invalid_credentials")
+    assert_error(response, 401, "invalid_credentials")
 
 
 def test_login_inactive_user(api, db):
     UserFactory(username="gone", is_active=False)
     response = api.post(LOGIN_URL, {"username": "gone", "password": PASSWORD}, format="json")
-    assert_error(response, 400, "invalid_credentials")
+    assert_error(response, 401, "invalid_credentials")
 
 
 def test_login_missing_password(api, user):

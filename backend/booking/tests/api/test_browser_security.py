@@ -92,7 +92,7 @@ def test_csrf_failure_on_api_path_is_json(db):
 def test_short_password_refused_at_register(api, db):
     response = api.post(REGISTER_URL, {"username": "shorty", "password": "Xk9#pq2w!"}, format="json")  # 9 chars
 
-    body = assert_error(response, 400, "invalid")
+    body = assert_error(response, 400, "min_length")
     assert "at least 12 characters" in body["errors"]["password"][0]
 
 

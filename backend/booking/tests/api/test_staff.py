@@ -2,22 +2,14 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
-from booking.models import ShowSeat
+from booking.models import ShowSeat, Showtime
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats
+from booking.tests.api.helpers import assert_error
 from booking.tests.conftest import seat_ids_of
-from booking.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_api():
-    client = APIClient()
-    client.force_authenticate(UserFactory(is_staff=True))
-    return client
 
 
 def test_staff_endpoints_refuse_non_staff(user_api, api):
@@ -84,8 +76,37 @@ def test_audit_finds_a_corrupted_database(staff_api, showtime, seats):
     assert any("booked seat without a booking line" in v for v in audit["violations"])
 
 
-def test_audit_rejects_bad_ids(staff_api):
-    assert staff_api.get("/api/staff/audit/?show_id=abc").status_code == 400
+@pytest.mark.parametrize("value", ["abc", " 5 ", "\u0665", "1_0", "+5", "5\n", "99999999999999999999", ""])
+def test_audit_ids_are_ascii_digits_only(staff_api, value):
+    assert_error(staff_api.get("/api/staff/audit/", {"show_id": value}), 400, "invalid")
+
+
+@pytest.mark.parametrize(
+    "starts_at",
+    [
+        "9999-12-31T23:00:00Z",  # was a 500: starts_at + the running time overflowed
+        "9999-12-31T23:59:59.999999Z",
+        "0001-01-01T00:00:00Z",
+        "2001-01-01T00:00:00Z",  # in the past
+    ],
+)
+def test_staff_showtimes_outside_the_calendar_are_a_400(staff_api, starts_at):
+    hall = staff_api.post("/api/staff/halls/", {"name": "QA 9", "rows": 1, "seats_per_row": 1}, format="json").json()
+
+    response = staff_api.post("/api/staff/showtimes/", {"hall_id": hall["id"], "starts_at": starts_at}, format="json")
+
+    body = assert_error(response, 400, "invalid")
+    assert "starts_at" in body["errors"]
+    assert not Showtime.objects.exists()
+
+
+def test_staff_showtime_ending_far_after_it_starts_is_a_400(staff_api):
+    hall = staff_api.post("/api/staff/halls/", {"name": "QA 9", "rows": 1, "seats_per_row": 1}, format="json").json()
+    starts = timezone.now() + timedelta(days=1)
+    body = {"hall_id": hall["id"], "starts_at": starts.isoformat(), "ends_at": "9999-12-31T23:00:00Z"}
+
+    refused = assert_error(staff_api.post("/api/staff/showtimes/", body, format="json"), 400, "invalid")
+    assert "ends_at" in refused["errors"]
 
 
 def test_seats_of_a_showtime_match_the_layout(staff_api, showtime):

@@ -41,8 +41,8 @@ def test_fourth_login_in_a_minute_is_429_with_retry_after(throttled, user):
 def test_wrong_passwords_count_too(throttled, user):
     throttled.THROTTLE_RATES["login"] = "2/min"
     client = APIClient()
-    assert login(client, user.username, "wrong-password-1").status_code == 400
-    assert login(client, user.username, "wrong-password-2").status_code == 400
+    assert login(client, user.username, "wrong-password-1").status_code == 401
+    assert login(client, user.username, "wrong-password-2").status_code == 401
     assert_error(login(client, user.username), 429, "throttled")
 
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError
@@ -81,3 +81,33 @@ def test_showtime_must_end_after_it_starts():
     starts = timezone.now() + timedelta(days=1)
     with pytest.raises(InvalidRequest):
         create_showtime(hall=hall, movie=MovieFactory(), starts_at=starts, ends_at=starts)
+
+
+@pytest.mark.parametrize(
+    ("starts_in", "field"),
+    [(-timedelta(minutes=1), "starts_at"), (timedelta(days=800), "starts_at"), (timedelta(days=-800), "starts_at")],
+)
+def test_showtimes_outside_the_calendar_are_refused(starts_in, field):
+    with pytest.raises(InvalidRequest) as refused:
+        create_showtime(hall=HallFactory(), movie=MovieFactory(), starts_at=timezone.now() + starts_in)
+
+    assert field in refused.value.errors
+    assert not Showtime.objects.exists()
+
+
+@pytest.mark.parametrize("starts_at", [datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC)])
+def test_the_ends_of_the_calendar_are_refused_not_overflowed(starts_at):
+    with pytest.raises(InvalidRequest):
+        create_showtime(hall=HallFactory(), movie=MovieFactory(), starts_at=starts_at)
+
+
+def test_a_showtime_lasts_at_most_a_day():
+    starts = timezone.now() + timedelta(days=1)
+    with pytest.raises(InvalidRequest) as refused:
+        create_showtime(
+            hall=HallFactory(), movie=MovieFactory(), starts_at=starts, ends_at=starts + timedelta(hours=25)
+        )
+    assert "ends_at" in refused.value.errors
+    long_movie = MovieFactory(duration_minutes=32767)  # the field allows 22 days; a showtime does not
+    with pytest.raises(InvalidRequest):
+        create_showtime(hall=HallFactory(), movie=long_movie, starts_at=starts)

@@ -23,7 +23,7 @@ describe('auth forms', () => {
 
   it('explains invalid credentials', async () => {
     const user = userEvent.setup();
-    mockFetch(() => json(400, { detail: 'Invalid username or password.', code: 'invalid_credentials' }));
+    mockFetch(() => json(401, { detail: 'Invalid username or password.', code: 'invalid_credentials' }));
     renderWithProviders(<LoginForm />, { route: '/signin', path: '/signin' });
     await user.type(screen.getByLabelText('Username'), 'demo');
     await user.type(screen.getByLabelText('Password'), 'nope');
@@ -33,7 +33,7 @@ describe('auth forms', () => {
 
   it('shows per-field registration errors', async () => {
     const user = userEvent.setup();
-    mockFetch(() => json(400, { detail: 'Invalid input.', code: 'invalid', errors: { username: ['Username taken.'] } }));
+    mockFetch(() => json(409, { detail: 'That username is taken.', code: 'username_taken', errors: { username: ['Username taken.'] } }));
     renderWithProviders(<RegisterForm />, { route: '/signup', path: '/signup' });
     await user.type(screen.getByLabelText('Username'), 'demo');
     await user.type(screen.getByLabelText('Password'), 'longpassword1');
