@@ -99,11 +99,16 @@ TEMPLATES = [
 # DATABASE_URL is required: `make run`/`make test` point it at the embedded server when unset.
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env("CONN_MAX_AGE")
-# A persistent connection is pinged before reuse, so a database restart costs no 500s.
+# A persistent connection is checked before reuse, so a database restart costs no 500s; the check looks
+# at the socket instead of asking the server (config/postgresql/base.py): no round trip per request.
+DATABASES["default"]["ENGINE"] = "config.postgresql"
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 # A server-wide ceiling on any lock wait (migrations included); services set a tighter one locally.
-DATABASES["default"]["OPTIONS"].setdefault("options", "-c lock_timeout=10s")
+# A seat write is one autocommit statement that commits on the server: if its app process dies while
+# the statement waits on a lock, the server notices the closed socket within the check interval and
+# cancels it, instead of committing a hold or booking nobody will be told about.
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c lock_timeout=10s -c client_connection_check_interval=250ms")
 # Server-side binding lets psycopg prepare the statements a connection runs repeatedly: planning the
 # layout's state query costs ~4x its execution, and every hold repeats the same handful of statements.
 # DB_PREPARE_THRESHOLD=off turns preparing off (e.g. behind a pooler that cannot keep prepared statements).

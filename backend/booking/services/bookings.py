@@ -5,12 +5,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from booking.exceptions import IdempotencyKeyReused, NotHeld
-from booking.models import Booking, BookingSeat, SeatEvent, ShowSeat
-from booking.services.locking import change_seats, seat_transaction
-from booking.services.seat_requests import normalise_seat_ids, seat_snapshot
-
-Status = ShowSeat.Status
+from booking.models import Booking
+from booking.services.locking import USER_LOCK_NAMESPACE, call_seat_function, lock_timeout
+from booking.services.seat_requests import normalise_seat_ids, refuse_unless_ok
 
 # Crockford's base32 without the look-alikes I, L, O, U: easy to read out at a ticket desk.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -27,10 +24,6 @@ class BookingResult:
     replayed: bool  # True when an Idempotency-Key retry returned the original booking
 
 
-def _booked_seat_ids(booking: Booking) -> list[int]:
-    return sorted(booking.lines.values_list("show_seat__seat_id", flat=True))
-
-
 def confirm_booking(
     *, user, showtime_id: int, seat_ids: list[int], idempotency_key: str | None = None
 ) -> BookingResult:
@@ -38,56 +31,33 @@ def confirm_booking(
 
     With an idempotency key, a retry of the same request (same user, key, showtime and seats)
     returns the original booking and changes nothing, even once the holds have expired.
+    One statement (`boxoffice_confirm_booking`, seat_writes.sql): the user's lock (a concurrent retry
+    with the same key waits there for the first attempt, then finds its booking), the key lookup, the
+    seat locks in primary-key order, the booking with one line per seat, the seat change.
     """
     seat_ids = normalise_seat_ids(seat_ids)
-
-    with seat_transaction(seat_ids=seat_ids, user_id=user.pk):
-        # Under the user's lock: a concurrent retry with the same key waits here for the first
-        # attempt to commit, then finds its booking.
-        if idempotency_key is not None:
-            original = Booking.objects.filter(user=user, idempotency_key=idempotency_key).first()
-            if original is not None:
-                if original.showtime_id == showtime_id and _booked_seat_ids(original) == seat_ids:
-                    return BookingResult(booking=original, seat_ids=seat_ids, replayed=True)
-                raise IdempotencyKeyReused()
-
-        # After the key check: a retry is answered with its booking whatever has changed since.
-        snapshot = seat_snapshot(showtime_id=showtime_id, seat_ids=seat_ids)
-        snapshot.ensure_not_started()
-        now = timezone.now()
-        not_held = [seat_id for seat_id, state in snapshot.seats.items() if not state.is_live_hold_of(user.pk, now)]
-        if not_held:  # known before locking anything: e.g. a hold that ran out
-            raise NotHeld(seat_ids=not_held)
-
-        rows = list(
-            ShowSeat.objects.select_for_update()
-            .filter(showtime_id=showtime_id, seat_id__in=seat_ids)
-            .order_by("pk")
-            .only("pk", "seat_id", "status", "held_by_id", "held_until")
-        )
-        not_held = [
-            r.seat_id for r in rows if not (r.status == Status.HELD and r.held_by_id == user.pk and r.held_until > now)
-        ]
-        if not_held:
-            raise NotHeld(seat_ids=not_held)
-
-        booking = Booking.objects.create(
-            reference=new_booking_reference(),
-            showtime_id=showtime_id,
-            user=user,
-            idempotency_key=idempotency_key,
-            created_at=now,
-        )
-        # One line per seat; BookingSeat.show_seat is unique, so a seat can never be sold twice.
-        BookingSeat.objects.bulk_create([BookingSeat(booking=booking, show_seat_id=r.pk) for r in rows])
-        change_seats(
-            showtime_id=showtime_id,
-            show_seat_pks=[r.pk for r in rows],
-            event=SeatEvent.Kind.BOOKED,
-            actor_id=user.pk,
-            at=now,
-            status=Status.BOOKED,
-            booked_at=now,
-        )
-
-    return BookingResult(booking=booking, seat_ids=seat_ids, replayed=False)
+    outcome, ids, booking_id, reference, created_at = call_seat_function(
+        "SELECT * FROM boxoffice_confirm_booking(%s::bigint, %s::bigint, %s::bigint[], %s, %s, %s, %s, %s)",
+        [
+            user.pk,
+            showtime_id,
+            seat_ids,
+            timezone.now(),
+            idempotency_key,
+            new_booking_reference(),
+            lock_timeout(),
+            USER_LOCK_NAMESPACE,
+        ],
+        seat_ids=seat_ids,
+    )
+    refuse_unless_ok(outcome, ids, ok=("ok", "replayed"))
+    booking = Booking(
+        pk=booking_id,
+        reference=reference,
+        showtime_id=showtime_id,
+        user=user,
+        idempotency_key=idempotency_key,
+        created_at=created_at,
+    )
+    booking._state.adding = False  # a row that exists, as if loaded from the database
+    return BookingResult(booking=booking, seat_ids=seat_ids, replayed=outcome == "replayed")

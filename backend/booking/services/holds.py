@@ -1,26 +1,24 @@
 """Holding and releasing seats."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from booking.exceptions import HoldLimitReached, NotHeld, SeatUnavailable
+from booking.exceptions import HoldLimitReached
 from booking.models import SeatEvent, ShowSeat
-from booking.services.locking import change_seats, seat_transaction
-from booking.services.seat_requests import normalise_seat_ids, seat_snapshot
+from booking.services.locking import (
+    USER_LOCK_NAMESPACE,
+    call_seat_function,
+    change_seats,
+    lock_timeout,
+    seat_transaction,
+)
+from booking.services.seat_requests import normalise_seat_ids, refuse_unless_ok
 
 Status = ShowSeat.Status
-
-# The user's live holds in the showtime, counted by the same query that locks the requested seats.
-_LIVE_HOLDS_SQL = """
-    SELECT count(*) FROM booking_showseat mine
-    WHERE mine.held_by_id = %s AND mine.showtime_id = %s AND mine.status = 'held' AND mine.held_until > %s
-"""
 
 
 @dataclass(frozen=True)
@@ -33,83 +31,45 @@ def hold_seats(*, user, showtime_id: int, seat_ids: list[int]) -> HoldResult:
     """Hold every requested seat for `user`, or none of them.
 
     Seats the user already holds stay held with their original expiry (a re-hold never extends one).
+    One statement (`boxoffice_hold_seats`, seat_writes.sql): the unlocked snapshot that refuses a seat
+    visibly taken before any lock, the user's lock, the seat locks in primary-key order, the per-user
+    cap, the change with its history and layout version.
     """
     seat_ids = normalise_seat_ids(seat_ids)
-    snapshot = seat_snapshot(showtime_id=showtime_id, seat_ids=seat_ids)
-    snapshot.ensure_not_started()
-    now = timezone.now()
-    # A seat visibly taken by someone else fails the request before it locks anything: this is
-    # what answers a hot seat's losers in one query.
-    taken = [seat_id for seat_id, state in snapshot.seats.items() if state.is_taken_from(user.pk, now)]
-    if taken:
-        raise SeatUnavailable(seat_ids=taken)
-
-    with seat_transaction(seat_ids=seat_ids, user_id=user.pk):
-        # Only rows this user may take are locked (the WHERE is re-checked after any lock wait), so
-        # a seat taken since the snapshot is skipped, not waited for twice.
-        claimable = Q(status=Status.AVAILABLE) | Q(status=Status.HELD, held_until__lte=now) | Q(held_by=user)
-        rows = list(
-            ShowSeat.objects.select_for_update(of=("self",))
-            .filter(claimable, showtime_id=showtime_id, seat_id__in=seat_ids)
-            .annotate(live_holds=RawSQL(_LIVE_HOLDS_SQL, (user.pk, showtime_id, now)))
-            .order_by("pk")
-            .only("pk", "seat_id", "status", "held_by_id", "held_until")
+    outcome, ids, held_until, live_holds = call_seat_function(
+        "SELECT * FROM boxoffice_hold_seats(%s::bigint, %s::bigint, %s::bigint[], %s, %s, %s, %s, %s)",
+        [
+            user.pk,
+            showtime_id,
+            seat_ids,
+            timezone.now(),
+            settings.HOLD_TTL_SECONDS,
+            settings.MAX_SEATS_PER_HOLD,
+            lock_timeout(),
+            USER_LOCK_NAMESPACE,
+        ],
+        seat_ids=seat_ids,
+    )
+    if outcome == "hold_limit":
+        raise HoldLimitReached(
+            f"You may hold at most {settings.MAX_SEATS_PER_HOLD} seats for this showtime "
+            f"and already hold {live_holds}.",
+            seat_ids=ids,
         )
-        if len(rows) != len(seat_ids):
-            raise SeatUnavailable(seat_ids=set(seat_ids) - {r.seat_id for r in rows})
-
-        def already_mine(row) -> bool:
-            return row.status == Status.HELD and row.held_by_id == user.pk and row.held_until > now
-
-        to_hold = [r for r in rows if not already_mine(r)]
-        held_until = now + timedelta(seconds=snapshot.hold_ttl_seconds)
-        if to_hold:
-            live_holds = rows[0].live_holds
-            if live_holds + len(to_hold) > settings.MAX_SEATS_PER_HOLD:
-                raise HoldLimitReached(
-                    f"You may hold at most {settings.MAX_SEATS_PER_HOLD} seats for this showtime "
-                    f"and already hold {live_holds}.",
-                    seat_ids=[r.seat_id for r in to_hold],
-                )
-            change_seats(
-                showtime_id=showtime_id,
-                show_seat_pks=[r.pk for r in to_hold],
-                event=SeatEvent.Kind.HELD,
-                actor_id=user.pk,
-                at=now,
-                status=Status.HELD,
-                held_by_id=user.pk,
-                held_until=held_until,
-            )
-
-    return HoldResult(seat_ids=seat_ids, held_until=min([held_until, *(r.held_until for r in rows if already_mine(r))]))
+    refuse_unless_ok(outcome, ids)
+    return HoldResult(seat_ids=seat_ids, held_until=held_until)
 
 
 def release_holds(*, user, showtime_id: int, seat_ids: list[int]) -> list[int]:
-    """Release the user's own holds (live or already expired) on the requested seats, all or none."""
+    """Release the user's own holds (live or already expired) on the requested seats, all or none.
+    One statement (`boxoffice_release_holds`, seat_writes.sql)."""
     seat_ids = normalise_seat_ids(seat_ids)
-    snapshot = seat_snapshot(showtime_id=showtime_id, seat_ids=seat_ids)
-    not_mine = [seat_id for seat_id, state in snapshot.seats.items() if state.held_by_id != user.pk]
-    if not_mine:
-        raise NotHeld(seat_ids=not_mine)
-
-    with seat_transaction(seat_ids=seat_ids):
-        rows = list(
-            ShowSeat.objects.select_for_update()
-            .filter(showtime_id=showtime_id, seat_id__in=seat_ids, status=Status.HELD, held_by=user)
-            .order_by("pk")
-            .only("pk", "seat_id")
-        )
-        if len(rows) != len(seat_ids):
-            raise NotHeld(seat_ids=set(seat_ids) - {r.seat_id for r in rows})
-        change_seats(
-            showtime_id=showtime_id,
-            show_seat_pks=[r.pk for r in rows],
-            event=SeatEvent.Kind.RELEASED,
-            actor_id=user.pk,
-            at=timezone.now(),
-            status=Status.AVAILABLE,
-        )
+    outcome, ids = call_seat_function(
+        "SELECT * FROM boxoffice_release_holds(%s::bigint, %s::bigint, %s::bigint[], %s, %s)",
+        [user.pk, showtime_id, seat_ids, timezone.now(), lock_timeout()],
+        seat_ids=seat_ids,
+    )
+    refuse_unless_ok(outcome, ids)
     return seat_ids
 
 

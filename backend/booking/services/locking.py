@@ -2,13 +2,18 @@
 
 Lock order, the same in every service, so that no two transactions can wait on each other in a cycle:
   1. the acting user's advisory lock (hold and confirm only),
-  2. the ShowSeat rows, `select_for_update()` ordered by primary key,
+  2. the ShowSeat rows, locked (`FOR UPDATE`) in primary-key order,
   3. one LayoutVersion slot row (the last statement before commit).
+
+Hold, confirm and release run as one PL/pgSQL function each (seat_writes.sql, installed by migration
+0006; `call_seat_function` below), keeping this order; the admin release and the expiry sweeper use
+`seat_transaction` + `change_seats` from Python. Both end in the same `boxoffice_change_seats`.
 """
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -66,25 +71,6 @@ def bump_layout_version(*, showtime_id: int, actor_id: int) -> None:
     )
 
 
-_CHANGE_SEATS_SQL = """
-WITH before AS (
-    SELECT id, held_by_id FROM booking_showseat WHERE id = ANY(%(pks)s)
-), changed AS (
-    UPDATE booking_showseat AS seat
-    SET status = %(status)s, held_by_id = %(held_by_id)s, held_until = %(held_until)s, booked_at = %(booked_at)s
-    FROM before WHERE seat.id = before.id
-    RETURNING seat.showtime_id, seat.seat_id, COALESCE(seat.held_by_id, before.held_by_id) AS user_id,
-              seat.held_until
-), events AS (
-    INSERT INTO booking_seatevent (showtime_id, seat_id, event, user_id, actor_id, held_until, at)
-    SELECT showtime_id, seat_id, %(event)s, user_id, %(actor_id)s, held_until, %(at)s FROM changed
-    RETURNING 1
-)
-UPDATE booking_layoutversion SET version = version + 1
-WHERE %(bump)s AND showtime_id = %(showtime_id)s AND slot = %(slot)s AND EXISTS (SELECT 1 FROM events)
-"""
-
-
 def change_seats(
     *,
     show_seat_pks: list[int],
@@ -101,23 +87,49 @@ def change_seats(
     bump the showtime's layout version (given `showtime_id`; the expiry sweeper passes none, since an
     expired hold already reads as free).
 
-    One statement for all three, so a seat change can never miss its history entry or its ETag, and
-    costs one round trip. The seat rows are already locked; the version slot is the last lock taken.
+    One statement for all three (`boxoffice_change_seats` in seat_writes.sql, which the hold, confirm
+    and release functions call too), so a seat change can never miss its history entry or its ETag.
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            _CHANGE_SEATS_SQL,
-            {
-                "status": status,
-                "held_by_id": held_by_id,
-                "held_until": held_until,
-                "booked_at": booked_at,
-                "pks": show_seat_pks,
-                "event": event,
-                "actor_id": actor_id,
-                "at": at,
-                "bump": showtime_id is not None,
-                "showtime_id": showtime_id,
-                "slot": (actor_id or 0) % LayoutVersion.SLOTS,
-            },
+            "SELECT boxoffice_change_seats(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [show_seat_pks, event, actor_id, at, status, held_by_id, held_until, booked_at, showtime_id],
         )
+
+
+# --- the seat functions (seat_writes.sql) ------------------------------------------------------------------
+
+SEAT_FUNCTIONS_SQL = Path(__file__).with_name("seat_writes.sql")
+
+
+def install_seat_functions(apps=None, schema_editor=None) -> None:
+    """Migration helper: (re)install every function of seat_writes.sql."""
+    with (schema_editor.connection if schema_editor else connection).cursor() as cursor:
+        cursor.execute(SEAT_FUNCTIONS_SQL.read_text())
+
+
+def lock_timeout() -> str:
+    return f"{settings.LOCK_TIMEOUT_MS}ms"
+
+
+def call_seat_function(sql: str, params: list, *, seat_ids: Iterable[int]) -> tuple:
+    """Run one seat function and return its row. In autocommit (a request) the statement is its own
+    transaction: no BEGIN/COMMIT round trips. Inside a caller's transaction (a test, a management
+    command) it runs in a savepoint, so a refusal by the database leaves the caller's transaction usable.
+
+    Contention (lock timeout, deadlock) becomes `SeatsBusy`, a unique violation `SeatUnavailable`, as in
+    seat_transaction.
+    """
+    scope = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with scope, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, _CONTENTION_ERRORS):
+            raise SeatsBusy(seat_ids=seat_ids) from exc
+        raise
+    except IntegrityError as exc:
+        if isinstance(exc.__cause__, pg_errors.UniqueViolation):
+            raise SeatUnavailable(seat_ids=seat_ids) from exc
+        raise

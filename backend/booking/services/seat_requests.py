@@ -1,14 +1,19 @@
-"""What the seat services check before they lock anything."""
+"""What every seat service does with a request's seat ids, and with a seat function's refusal."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.conf import settings
-from django.db import connection
-from django.utils import timezone
 
-from booking.exceptions import InvalidRequest, SeatNotFound, ShowStarted, ShowtimeNotFound, TooManySeats
+from booking.exceptions import (
+    IdempotencyKeyReused,
+    InvalidRequest,
+    NotHeld,
+    SeatNotFound,
+    SeatUnavailable,
+    ShowStarted,
+    ShowtimeNotFound,
+    TooManySeats,
+)
 
 
 def normalise_seat_ids(seat_ids: Iterable[int]) -> list[int]:
@@ -21,63 +26,21 @@ def normalise_seat_ids(seat_ids: Iterable[int]) -> list[int]:
     return ids
 
 
-@dataclass(frozen=True)
-class SeatState:
-    status: str
-    held_by_id: int | None
-    held_until: datetime | None
-
-    def is_live_hold_of(self, user_id: int, now: datetime) -> bool:
-        return self.status == "held" and self.held_by_id == user_id and self.held_until > now
-
-    def is_taken_from(self, user_id: int, now: datetime) -> bool:
-        """Booked, or held by someone else and not yet expired."""
-        return self.status == "booked" or (
-            self.status == "held" and self.held_by_id != user_id and self.held_until > now
-        )
+# The outcomes the seat functions (seat_writes.sql) answer, and the error each one is.
+_REFUSALS = {
+    "not_found": lambda seat_ids: ShowtimeNotFound(),
+    "seat_not_found": lambda seat_ids: SeatNotFound(seat_ids=seat_ids),
+    "show_started": lambda seat_ids: ShowStarted(seat_ids=seat_ids),
+    "seat_unavailable": lambda seat_ids: SeatUnavailable(seat_ids=seat_ids),
+    "not_held": lambda seat_ids: NotHeld(seat_ids=seat_ids),
+    "idempotency_key_reused": lambda seat_ids: IdempotencyKeyReused(),
+}
 
 
-@dataclass(frozen=True)
-class SeatSnapshot:
-    """An unlocked look at a showtime and some of its seats, taken before any lock is requested."""
-
-    showtime_id: int
-    starts_at: datetime
-    hold_ttl_seconds: int
-    seats: dict[int, SeatState]  # seat id -> state, for every requested seat
-
-    def ensure_not_started(self) -> None:
-        if self.starts_at <= timezone.now():
-            raise ShowStarted(seat_ids=self.seats.keys())
-
-
-_SNAPSHOT_SQL = """
-SELECT st.starts_at, COALESCE(st.hold_ttl_seconds, %(default_ttl)s),
-       ss.seat_id, ss.status, ss.held_by_id, ss.held_until
-FROM booking_showtime st
-LEFT JOIN booking_showseat ss ON ss.showtime_id = st.id AND ss.seat_id = ANY(%(seat_ids)s)
-WHERE st.id = %(showtime_id)s
-"""
-
-
-def seat_snapshot(*, showtime_id: int, seat_ids: list[int]) -> SeatSnapshot:
-    """Read the showtime and the requested seats in one query, without locks.
-
-    Raises ShowtimeNotFound, or SeatNotFound naming requested seats the showtime does not have.
-    Lets a request that must fail (a hot seat someone already holds, an unknown seat) fail before it
-    takes a lock or opens a transaction; whatever it lets through is checked again under the lock.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _SNAPSHOT_SQL,
-            {"showtime_id": showtime_id, "seat_ids": seat_ids, "default_ttl": settings.HOLD_TTL_SECONDS},
-        )
-        rows = cursor.fetchall()
-    if not rows:
-        raise ShowtimeNotFound()
-    seats = {seat_id: SeatState(status, held_by, until) for _, _, seat_id, status, held_by, until in rows if seat_id}
-    missing = set(seat_ids) - seats.keys()
-    if missing:
-        raise SeatNotFound(seat_ids=missing)
-    starts_at, hold_ttl_seconds = rows[0][:2]
-    return SeatSnapshot(showtime_id=showtime_id, starts_at=starts_at, hold_ttl_seconds=hold_ttl_seconds, seats=seats)
+def refuse_unless_ok(outcome: str, seat_ids: list[int] | None, *, ok: Iterable[str] = ("ok",)) -> None:
+    """Raise the domain error for a seat function's refusal; return for the given success outcomes."""
+    if outcome in ok:
+        return
+    if outcome not in _REFUSALS:
+        raise RuntimeError(f"unknown seat function outcome {outcome!r}")
+    raise _REFUSALS[outcome](seat_ids)

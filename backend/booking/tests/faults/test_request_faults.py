@@ -86,8 +86,9 @@ def test_worker_sigkilled_mid_hold_leaves_no_lock_and_no_write(
 
             os.kill(worker, signal.SIGKILL)
             assert future.result(timeout=10).outcome == "unknown", op
-        # The blocker is released: the orphaned backend gets its row lock, finds its client gone, rolls back.
-        wait_until(lambda: gone(monitor, waiter), timeout=10, message="the killed worker's backend to go away")
+            # While its statement still waits on the row lock, the server notices the closed socket
+            # (client_connection_check_interval) and cancels it: nothing commits for a client that is gone.
+            wait_until(lambda: gone(monitor, waiter), timeout=10, message="the killed worker's backend to go away")
         assert leftovers(monitor, db_name, {blocker.pid}) == {"advisory": [], "in_transaction": []}
         row = ShowSeat.objects.get(showtime=showtime, seat_id=seat)
         assert (row.status, row.held_by_id, row.held_until) == ("available", None, None)
@@ -129,7 +130,8 @@ def test_request_killed_mid_booking_commits_nothing_and_key_stays_unused(
             killed = future.result(timeout=15)
             # A 5xx or a dropped connection: the client cannot know whether it happened.
             assert killed.outcome == "unknown", killed
-        wait_until(lambda: gone(monitor, waiter), timeout=10, message="the request's backend to go away")
+            # Gone while the blocker still holds the row: a dead client's statement is cancelled, not committed.
+            wait_until(lambda: gone(monitor, waiter), timeout=10, message="the request's backend to go away")
 
         assert not Booking.objects.filter(idempotency_key=key).exists()
         held = ShowSeat.objects.filter(showtime=showtime, seat_id__in=chosen).values_list("status", "held_by_id")

@@ -1,0 +1,279 @@
+-- Boxoffice seat writes as PL/pgSQL functions: hold, confirm and release each run as ONE statement
+-- (one round trip, its own implicit transaction in autocommit). booking/services/holds.py and
+-- bookings.py are their only callers; booking/services/locking.py documents the lock order they keep.
+--
+-- Installed by migration 0006 (CREATE OR REPLACE, so re-running is harmless). A change to this file
+-- needs a new migration that runs it again (`install_seat_functions` in booking/services/locking.py).
+--
+-- Every function returns `outcome` ('ok' or an error code the service turns into its exception) and the
+-- seat ids it concerns, and never raises for a business refusal: an exception here means contention
+-- (lock_timeout 55P03, deadlock 40P01) or a broken invariant (unique violation 23505), which the caller
+-- maps to 409s exactly as before.
+
+-- The seat-state rule, once. A hold is live while it has not run out; an expired hold is free.
+CREATE OR REPLACE FUNCTION boxoffice_is_live_hold(status text, held_until timestamptz, now timestamptz)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT status = 'held' AND held_until > now
+$$;
+
+-- Set seat rows' state, append their history and bump the showtime's layout version: one statement, so
+-- a seat change can never miss its history entry or its ETag. The rows must already be locked by the
+-- caller; the version slot (user id mod 16) is the last lock taken. p_showtime NULL: no bump (the
+-- expiry sweeper: an expired hold already reads as free).
+CREATE OR REPLACE FUNCTION boxoffice_change_seats(
+    p_pks bigint[], p_event text, p_actor bigint, p_at timestamptz, p_status text,
+    p_held_by bigint, p_held_until timestamptz, p_booked_at timestamptz, p_showtime bigint
+) RETURNS void LANGUAGE sql AS $$
+    WITH before AS (
+        SELECT id, held_by_id FROM booking_showseat WHERE id = ANY(p_pks)
+    ), changed AS (
+        UPDATE booking_showseat AS seat
+        SET status = p_status, held_by_id = p_held_by, held_until = p_held_until, booked_at = p_booked_at
+        FROM before WHERE seat.id = before.id
+        RETURNING seat.showtime_id, seat.seat_id, COALESCE(seat.held_by_id, before.held_by_id) AS user_id,
+                  seat.held_until
+    ), events AS (
+        INSERT INTO booking_seatevent (showtime_id, seat_id, event, user_id, actor_id, held_until, at)
+        SELECT showtime_id, seat_id, p_event, user_id, p_actor, held_until, p_at FROM changed
+        RETURNING 1
+    )
+    UPDATE booking_layoutversion SET version = version + 1
+    WHERE p_showtime IS NOT NULL AND showtime_id = p_showtime AND slot = COALESCE(p_actor, 0) % 16
+      AND EXISTS (SELECT 1 FROM events)
+$$;
+
+-- Hold every requested seat for p_user, or none. Lock order: the user's advisory lock, then the seat rows
+-- in primary-key order, then the layout version slot. A seat visibly taken is refused from the unlocked
+-- snapshot first, before any lock: a hot seat's losers take no lock at all.
+-- Outcomes: ok | not_found | seat_not_found | show_started | seat_unavailable | hold_limit.
+CREATE OR REPLACE FUNCTION boxoffice_hold_seats(
+    p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz,
+    p_default_ttl integer, p_max_holds integer, p_lock_timeout text, p_lock_ns integer
+) RETURNS TABLE (outcome text, seat_ids bigint[], held_until timestamptz, live_holds integer)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    v_starts timestamptz;
+    v_ttl integer;
+    v_found bigint[];
+    v_taken bigint[];
+    v_locked bigint[];
+    v_pks bigint[];
+    v_new bigint[];
+    v_mine_until timestamptz;
+    v_live integer;
+    v_until timestamptz;
+BEGIN
+    -- 0. The unlocked snapshot: the showtime, which seats exist, which are visibly taken.
+    SELECT st.starts_at, COALESCE(st.hold_ttl_seconds, p_default_ttl) INTO v_starts, v_ttl
+    FROM booking_showtime st WHERE st.id = p_showtime;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::timestamptz, NULL::integer;
+        RETURN;
+    END IF;
+    SELECT array_agg(ss.seat_id),
+           array_agg(ss.seat_id) FILTER (
+               WHERE ss.status = 'booked'
+                  OR (boxoffice_is_live_hold(ss.status, ss.held_until, p_now) AND ss.held_by_id <> p_user))
+    INTO v_found, v_taken
+    FROM booking_showseat ss WHERE ss.showtime_id = p_showtime AND ss.seat_id = ANY(p_seat_ids);
+    IF cardinality(v_found) IS DISTINCT FROM cardinality(p_seat_ids) THEN
+        RETURN QUERY SELECT 'seat_not_found',
+            ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE v_found IS NULL OR NOT s = ANY(v_found)),
+            NULL::timestamptz, NULL::integer;
+        RETURN;
+    END IF;
+    IF v_starts <= p_now THEN
+        RETURN QUERY SELECT 'show_started', p_seat_ids, NULL::timestamptz, NULL::integer;
+        RETURN;
+    END IF;
+    IF v_taken IS NOT NULL THEN
+        RETURN QUERY SELECT 'seat_unavailable', v_taken, NULL::timestamptz, NULL::integer;
+        RETURN;
+    END IF;
+
+    -- 1. Bounded lock waits (SET LOCAL), then the user's lock: one user's holds and confirms queue here,
+    --    so the per-user cap sees each other's results.
+    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
+
+    -- 2. Lock the rows this user may take, in primary-key order. The WHERE is re-checked after a lock
+    --    wait, so a seat taken since the snapshot is skipped, not waited for twice.
+    SELECT array_agg(locked.seat_id),
+           array_agg(locked.id) FILTER (WHERE NOT locked.mine),
+           array_agg(locked.seat_id) FILTER (WHERE NOT locked.mine),
+           min(locked.held_until) FILTER (WHERE locked.mine)
+    INTO v_locked, v_pks, v_new, v_mine_until
+    FROM (
+        SELECT ss.id, ss.seat_id, ss.held_until,
+               boxoffice_is_live_hold(ss.status, ss.held_until, p_now) AND ss.held_by_id = p_user AS mine
+        FROM booking_showseat ss
+        WHERE ss.showtime_id = p_showtime AND ss.seat_id = ANY(p_seat_ids)
+          AND (ss.status = 'available'
+               OR (ss.status = 'held' AND NOT boxoffice_is_live_hold(ss.status, ss.held_until, p_now))
+               OR ss.held_by_id = p_user)
+        ORDER BY ss.id
+        FOR UPDATE
+    ) locked;
+    IF cardinality(v_locked) IS DISTINCT FROM cardinality(p_seat_ids) THEN
+        RETURN QUERY SELECT 'seat_unavailable',
+            ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE v_locked IS NULL OR NOT s = ANY(v_locked)),
+            NULL::timestamptz, NULL::integer;
+        RETURN;
+    END IF;
+    IF v_pks IS NULL THEN  -- every seat is already this user's: a re-hold never extends a hold
+        RETURN QUERY SELECT 'ok', p_seat_ids, v_mine_until, NULL::integer;
+        RETURN;
+    END IF;
+
+    -- 3. The per-user cap, counted under the user's lock.
+    SELECT count(*) INTO v_live FROM booking_showseat mine
+    WHERE mine.held_by_id = p_user AND mine.showtime_id = p_showtime
+      AND boxoffice_is_live_hold(mine.status, mine.held_until, p_now);
+    IF v_live + cardinality(v_pks) > p_max_holds THEN
+        RETURN QUERY SELECT 'hold_limit', v_new, NULL::timestamptz, v_live;
+        RETURN;
+    END IF;
+
+    -- 4. The change, its history and the layout version, in one statement.
+    v_until := p_now + make_interval(secs => v_ttl);
+    PERFORM boxoffice_change_seats(v_pks, 'held', p_user, p_now, 'held', p_user, v_until, NULL, p_showtime);
+    RETURN QUERY SELECT 'ok', p_seat_ids, LEAST(v_until, v_mine_until), NULL::integer;
+END
+$$;
+
+-- Release the user's own holds (live or already expired) on the requested seats, all or none.
+-- Outcomes: ok | not_found | seat_not_found | not_held.
+CREATE OR REPLACE FUNCTION boxoffice_release_holds(
+    p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz, p_lock_timeout text
+) RETURNS TABLE (outcome text, seat_ids bigint[])
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    v_found bigint[];
+    v_not_mine bigint[];
+    v_pks bigint[];
+    v_locked bigint[];
+BEGIN
+    PERFORM 1 FROM booking_showtime st WHERE st.id = p_showtime;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'not_found', NULL::bigint[];
+        RETURN;
+    END IF;
+    SELECT array_agg(ss.seat_id),
+           array_agg(ss.seat_id) FILTER (WHERE ss.held_by_id IS DISTINCT FROM p_user)
+    INTO v_found, v_not_mine
+    FROM booking_showseat ss WHERE ss.showtime_id = p_showtime AND ss.seat_id = ANY(p_seat_ids);
+    IF cardinality(v_found) IS DISTINCT FROM cardinality(p_seat_ids) THEN
+        RETURN QUERY SELECT 'seat_not_found',
+            ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE v_found IS NULL OR NOT s = ANY(v_found));
+        RETURN;
+    END IF;
+    IF v_not_mine IS NOT NULL THEN
+        RETURN QUERY SELECT 'not_held', v_not_mine;
+        RETURN;
+    END IF;
+
+    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    SELECT array_agg(locked.id), array_agg(locked.seat_id) INTO v_pks, v_locked
+    FROM (
+        SELECT ss.id, ss.seat_id FROM booking_showseat ss
+        WHERE ss.showtime_id = p_showtime AND ss.seat_id = ANY(p_seat_ids)
+          AND ss.status = 'held' AND ss.held_by_id = p_user
+        ORDER BY ss.id
+        FOR UPDATE
+    ) locked;
+    IF cardinality(v_locked) IS DISTINCT FROM cardinality(p_seat_ids) THEN
+        RETURN QUERY SELECT 'not_held',
+            ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE v_locked IS NULL OR NOT s = ANY(v_locked));
+        RETURN;
+    END IF;
+    PERFORM boxoffice_change_seats(v_pks, 'released', p_user, p_now, 'available', NULL, NULL, NULL, p_showtime);
+    RETURN QUERY SELECT 'ok', p_seat_ids;
+END
+$$;
+
+-- Book seats the user holds (every one of them, unexpired) into one booking. With an idempotency key, a
+-- retry of the same request returns the original booking and changes nothing, even once the holds ran
+-- out. Lock order as for holds: the user's lock (which also serialises the key lookup), the seat rows in
+-- primary-key order, the layout version slot.
+-- Outcomes: ok | replayed | idempotency_key_reused | not_found | seat_not_found | show_started | not_held.
+CREATE OR REPLACE FUNCTION boxoffice_confirm_booking(
+    p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz, p_key text,
+    p_reference text, p_lock_timeout text, p_lock_ns integer
+) RETURNS TABLE (outcome text, seat_ids bigint[], booking_id bigint, reference text, created_at timestamptz)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    v_booking booking_booking%ROWTYPE;
+    v_booked bigint[];
+    v_starts timestamptz;
+    v_found bigint[];
+    v_not_held bigint[];
+    v_pks bigint[];
+    v_id bigint;
+BEGIN
+    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
+
+    IF p_key IS NOT NULL THEN
+        SELECT * INTO v_booking FROM booking_booking b WHERE b.user_id = p_user AND b.idempotency_key = p_key;
+        IF FOUND THEN
+            SELECT array_agg(ss.seat_id ORDER BY ss.seat_id) INTO v_booked
+            FROM booking_bookingseat line JOIN booking_showseat ss ON ss.id = line.show_seat_id
+            WHERE line.booking_id = v_booking.id;
+            IF v_booking.showtime_id = p_showtime AND v_booked = p_seat_ids THEN
+                RETURN QUERY SELECT 'replayed', p_seat_ids, v_booking.id, v_booking.reference::text,
+                                    v_booking.created_at;
+            ELSE
+                RETURN QUERY SELECT 'idempotency_key_reused', NULL::bigint[], NULL::bigint, NULL::text,
+                                    NULL::timestamptz;
+            END IF;
+            RETURN;
+        END IF;
+    END IF;
+
+    -- After the key check: a retry is answered with its booking whatever has changed since.
+    SELECT st.starts_at INTO v_starts FROM booking_showtime st WHERE st.id = p_showtime;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::bigint, NULL::text, NULL::timestamptz;
+        RETURN;
+    END IF;
+    SELECT array_agg(ss.seat_id) INTO v_found
+    FROM booking_showseat ss WHERE ss.showtime_id = p_showtime AND ss.seat_id = ANY(p_seat_ids);
+    IF cardinality(v_found) IS DISTINCT FROM cardinality(p_seat_ids) THEN
+        RETURN QUERY SELECT 'seat_not_found',
+            ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE v_found IS NULL OR NOT s = ANY(v_found)),
+            NULL::bigint, NULL::text, NULL::timestamptz;
+        RETURN;
+    END IF;
+    IF v_starts <= p_now THEN
+        RETURN QUERY SELECT 'show_started', p_seat_ids, NULL::bigint, NULL::text, NULL::timestamptz;
+        RETURN;
+    END IF;
+
+    -- Lock every requested row in primary-key order; each must be this user's live hold.
+    SELECT array_agg(locked.id),
+           array_agg(locked.seat_id) FILTER (WHERE NOT locked.mine)
+    INTO v_pks, v_not_held
+    FROM (
+        SELECT ss.id, ss.seat_id,
+               boxoffice_is_live_hold(ss.status, ss.held_until, p_now) AND ss.held_by_id = p_user AS mine
+        FROM booking_showseat ss
+        WHERE ss.showtime_id = p_showtime AND ss.seat_id = ANY(p_seat_ids)
+        ORDER BY ss.id
+        FOR UPDATE
+    ) locked;
+    IF v_not_held IS NOT NULL THEN
+        RETURN QUERY SELECT 'not_held', v_not_held, NULL::bigint, NULL::text, NULL::timestamptz;
+        RETURN;
+    END IF;
+
+    INSERT INTO booking_booking (reference, showtime_id, user_id, idempotency_key, created_at)
+    VALUES (p_reference, p_showtime, p_user, p_key, p_now) RETURNING id INTO v_id;
+    -- One line per seat; booking_bookingseat.show_seat_id is unique: a seat is never sold twice.
+    INSERT INTO booking_bookingseat (booking_id, show_seat_id) SELECT v_id, pk FROM unnest(v_pks) pk;
+    PERFORM boxoffice_change_seats(v_pks, 'booked', p_user, p_now, 'booked', NULL, NULL, p_now, p_showtime);
+    RETURN QUERY SELECT 'ok', p_seat_ids, v_id, p_reference, p_now;
+END
+$$;

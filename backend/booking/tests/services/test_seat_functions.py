@@ -1,0 +1,163 @@
+"""The seat functions (seat_writes.sql) under the faults their SQL has to survive: a lock wait that runs
+out, a unique violation (the database's last line of defence), a backend killed mid-hold. Real
+connections and threads on real PostgreSQL; the invariants are checked after each."""
+
+import threading
+
+import psycopg
+import pytest
+from django.db import OperationalError, connection
+
+from booking.exceptions import SeatsBusy, SeatUnavailable
+from booking.models import Booking, BookingSeat, LayoutVersion, SeatEvent, ShowSeat
+from booking.services.bookings import confirm_booking, new_booking_reference
+from booking.services.holds import hold_seats, release_holds
+from booking.tests.conftest import make_showtime, seat_ids_of
+from booking.tests.factories import UserFactory
+from booking.tests.faults.helpers import RowBlocker, wait_until, waiting_backends
+from booking.tests.invariants import assert_booking_invariants
+from booking.tests.test_stress_smoke import test_database_url
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def show():
+    return make_showtime(rows=1, seats_per_row=4)
+
+
+@pytest.fixture
+def blocker():
+    blocker = RowBlocker(test_database_url())
+    yield blocker
+    blocker.close()
+
+
+@pytest.fixture
+def monitor():
+    with psycopg.connect(test_database_url(), autocommit=True) as conn:
+        yield conn
+
+
+def versions(show) -> int:
+    return sum(LayoutVersion.objects.filter(showtime=show).values_list("version", flat=True))
+
+
+@pytest.mark.parametrize("write", ["hold", "confirm", "release"])
+def test_a_lock_wait_that_runs_out_is_seats_busy_naming_the_seats(settings, show, blocker, write):
+    settings.LOCK_TIMEOUT_MS = 200
+    user = UserFactory()
+    seats = seat_ids_of(show)[:2]
+    if write != "hold":
+        hold_seats(user=user, showtime_id=show.pk, seat_ids=seats)
+    before = (list(ShowSeat.objects.order_by("pk").values()), SeatEvent.objects.count(), versions(show))
+    blocker.lock_seat(showtime_id=show.pk, seat_id=seats[1])
+    service = {"hold": hold_seats, "confirm": confirm_booking, "release": release_holds}[write]
+
+    with pytest.raises(SeatsBusy) as busy:
+        service(user=user, showtime_id=show.pk, seat_ids=list(reversed(seats)))
+
+    assert busy.value.seat_ids == seats
+    blocker.release()
+    assert (list(ShowSeat.objects.order_by("pk").values()), SeatEvent.objects.count(), versions(show)) == before
+    assert_booking_invariants()
+
+
+def test_a_unique_violation_inside_confirm_is_seat_unavailable_and_changes_nothing(show):
+    user, other = UserFactory(), UserFactory()
+    seat = seat_ids_of(show)[0]
+    hold_seats(user=user, showtime_id=show.pk, seat_ids=[seat])
+    # Fake what the services never allow: a booking line already on the held seat.
+    stray = Booking.objects.create(
+        reference=new_booking_reference(), showtime=show, user=other, created_at=show.starts_at
+    )
+    BookingSeat.objects.create(booking=stray, show_seat=ShowSeat.objects.get(showtime=show, seat_id=seat))
+
+    with pytest.raises(SeatUnavailable) as refused:
+        confirm_booking(user=user, showtime_id=show.pk, seat_ids=[seat])
+
+    assert refused.value.seat_ids == [seat]
+    assert list(Booking.objects.values_list("pk", flat=True)) == [stray.pk]
+    assert ShowSeat.objects.get(showtime=show, seat_id=seat).status == "held"
+
+
+def test_a_backend_killed_mid_hold_leaves_no_partial_change(show, blocker, monitor):
+    user = UserFactory()
+    first, second = seat_ids_of(show)[:2]
+    before = (SeatEvent.objects.count(), versions(show))
+    blocker.lock_seat(showtime_id=show.pk, seat_id=second)
+    outcome = {}
+
+    def hold():
+        try:
+            # Locks `first`, then waits on `second` (the blocker's) inside the one statement.
+            outcome["result"] = hold_seats(user=user, showtime_id=show.pk, seat_ids=[first, second])
+        except Exception as exc:  # the test inspects it
+            outcome["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    database = connection.settings_dict["NAME"]
+    [victim] = wait_until(
+        lambda: waiting_backends(monitor, database=database, exclude={blocker.pid}), timeout=10, message="the hold"
+    )
+    monitor.execute("SELECT pg_terminate_backend(%s)", [victim])
+    thread.join(timeout=10)
+    blocker.release()
+
+    assert isinstance(outcome.get("error"), OperationalError), outcome
+    assert not ShowSeat.objects.filter(showtime=show, status="held").exists()
+    assert (SeatEvent.objects.count(), versions(show)) == before
+    assert not monitor.execute("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'").fetchall()
+    assert_booking_invariants()
+
+
+def test_opposite_order_requests_for_the_same_seats_serialise_without_deadlock(show):
+    users = [UserFactory() for _ in range(8)]
+    seats = seat_ids_of(show)
+    barrier = threading.Barrier(len(users))
+    results = []
+
+    def hold(user, order):
+        try:
+            barrier.wait(timeout=10)
+            results.append(hold_seats(user=user, showtime_id=show.pk, seat_ids=order))
+        except (SeatUnavailable, SeatsBusy) as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=hold, args=(user, seats if i % 2 else list(reversed(seats))))
+        for i, user in enumerate(users)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    winners = [r for r in results if not isinstance(r, Exception)]
+    assert len(results) == len(users)
+    assert len(winners) == 1  # all or nothing: one user gets the whole row, the rest a clean refusal
+    assert not any(isinstance(r, SeatsBusy) for r in results), "a deadlock or a long wait happened"
+    held_by = set(ShowSeat.objects.filter(showtime=show, status="held").values_list("held_by_id", flat=True))
+    assert len(held_by) == len(winners)
+    assert_booking_invariants()
+
+
+def test_each_seat_write_is_one_statement_and_a_hot_seat_loser_too(show, django_assert_num_queries):
+    user, loser = UserFactory(), UserFactory()
+    seats = seat_ids_of(show)[:2]
+
+    with django_assert_num_queries(1):
+        hold_seats(user=user, showtime_id=show.pk, seat_ids=seats)
+    with django_assert_num_queries(1), pytest.raises(SeatUnavailable):
+        hold_seats(user=loser, showtime_id=show.pk, seat_ids=seats)
+    with django_assert_num_queries(1):
+        release_holds(user=user, showtime_id=show.pk, seat_ids=seats[:1])
+    with django_assert_num_queries(1):
+        confirm_booking(user=user, showtime_id=show.pk, seat_ids=seats[1:], idempotency_key="k-1")
+    with django_assert_num_queries(1):
+        assert confirm_booking(user=user, showtime_id=show.pk, seat_ids=seats[1:], idempotency_key="k-1").replayed
