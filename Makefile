@@ -80,8 +80,10 @@ stress: $(VENV)/.installed
 		$(if $(wildcard $(SERVER_LOG)),--server-log $(SERVER_LOG)) $(STRESS_ARGS)
 
 # Benchmarks: starts its own gunicorn on a fresh database; writes docs/benchmarks/latest.{md,json}.
+# BENCH_ARGS="--compare REV": A/B of this tree against commit REV; "--base-url URL": a running server.
 bench: $(VENV)/.installed
-	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && $(SUDO) apt-get install -y -qq wrk >/dev/null; } || true
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && { $(SUDO) apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }; }; } || true
 	$(BIN)/python loadtest/bench.py $(BENCH_ARGS)
 
 sweeper: $(VENV)/.installed
