@@ -1426,10 +1426,12 @@ def classify(frames: list[str]) -> str:
 
 
 def profile_worker(pid: int, seconds: int, out: Path) -> dict:
-    """py-spy record (raw collapsed stacks, idle samples included) of one worker for `seconds`."""
+    """py-spy record of one worker for `seconds`: on-CPU samples only (no --idle), and of those only the
+    thread holding the GIL (--gil): py-spy's idle heuristic counts threads blocked on a queue or a socket
+    as running, while the GIL holder is the one thread of a worker doing Python work at any moment."""
     pyspy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     raw = out.with_suffix(".txt")
-    argv = [pyspy, "record", "--pid", str(pid), "--duration", str(seconds), "--rate", "200", "--idle"]
+    argv = [pyspy, "record", "--pid", str(pid), "--duration", str(seconds), "--rate", "200", "--gil"]
     argv += ["--format", "raw", "--output", str(raw)]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60)
     if proc.returncode != 0 or not raw.exists():
@@ -1441,8 +1443,6 @@ def profile_worker(pid: int, seconds: int, out: Path) -> dict:
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames = stack.split(";")
-        if not any("get_response" in f or "handle_request" in f for f in frames):
-            continue  # an idle thread: waiting for a connection or a request
         n = int(count)
         request_samples += n
         layers[classify(frames)] += n
@@ -1790,11 +1790,11 @@ def profile_markdown(prof: dict) -> list[str]:
     return [
         "# Profile of one gunicorn worker under hold load (generated)",
         "",
-        f"py-spy record --idle, 200 Hz, {prof['seconds']} s, {prof['request_samples']} samples inside a request "
-        f"(threads waiting for work excluded). Load: 64 clients holding distinct seats "
+        f"py-spy record --gil (on-CPU: the thread holding the GIL; no --idle), 200 Hz, {prof['seconds']} s, "
+        f"{prof['request_samples']} samples. Load: 64 clients holding distinct seats "
         f"({prof['load_holds_per_s']} holds/s during the profile).",
         "",
-        "| Layer (innermost non-stdlib frame) | share of request time |",
+        "| Layer (innermost non-stdlib frame) | share of on-CPU samples |",
         "|---|---|",
         *[f"| {k} | {100 * v / total:.1f}% |" for k, v in prof["layers"].items()],
         "",
