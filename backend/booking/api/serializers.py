@@ -3,6 +3,7 @@
 import copy
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from booking.exceptions import InvalidRequest
@@ -83,12 +84,14 @@ class RegisterSerializer(serializers.Serializer):
     username = StrictRegexField(
         r"^[\w.@+-]+\Z", max_length=150, error_messages={"invalid": "Letters, digits and @/./+/-/_ only."}
     )
-    # The length is stated here (and so in the schema); the rest of the strength rules (not common, not
-    # all digits, not like the username) cannot be, and answer 400 from register_user.
+    # The length and "not all digits" are stated here (and so in the schema); the rest of the strength
+    # rules (not common, not like the username) cannot be, and answer 400 from register_user.
     password = StrictCharField(
         min_length=settings.PASSWORD_MIN_LENGTH,
         max_length=128,
         trim_whitespace=False,
+        # NumericPasswordValidator's rule, stated where the schema can see it (`pattern`).
+        validators=[RegexValidator(r"\D", "This password is entirely numeric.", code="invalid")],
         help_text=f"{settings.PASSWORD_MIN_LENGTH} to 128 characters; not a common password, not all digits, "
         "not similar to the username or e-mail (400 `invalid` otherwise).",
     )
