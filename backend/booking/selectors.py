@@ -21,6 +21,7 @@ from django.db.models import Count, Prefetch, Q
 
 from booking.exceptions import ShowtimeNotFound
 from booking.models import Booking, BookingSeat, SeatEvent, ShowSeat, Showtime
+from booking.seat_state import live_hold_q, live_hold_sql
 
 Status = ShowSeat.Status
 
@@ -42,7 +43,7 @@ def upcoming_showtimes(*, now: datetime) -> list[Showtime]:
         .annotate(
             seats_total=Count("show_seats"),
             seats_booked=Count("show_seats", filter=Q(show_seats__status=Status.BOOKED)),
-            seats_held=Count("show_seats", filter=Q(show_seats__status=Status.HELD, show_seats__held_until__gt=now)),
+            seats_held=Count("show_seats", filter=live_hold_q(now, "show_seats__")),
         )
         .order_by("starts_at", "pk")
     )
@@ -74,17 +75,17 @@ def user_bookings(*, user) -> list[Booking]:
 
 # --- hall layout -------------------------------------------------------------------------------
 
-_LAYOUT_STATE_SQL = """
+_LAYOUT_STATE_SQL = f"""
 SELECT st.starts_at, m.title, h.name, v.name, COALESCE(st.hold_ttl_seconds, %(default_ttl)s),
        (SELECT COALESCE(SUM(lv.version), 0) FROM booking_layoutversion lv WHERE lv.showtime_id = st.id),
        (SELECT MIN(ss.held_until) FROM booking_showseat ss
-         WHERE ss.showtime_id = st.id AND ss.status = 'held' AND ss.held_until > %(now)s),
+         WHERE ss.showtime_id = st.id AND {live_hold_sql("ss")}),
        ARRAY(SELECT ss.seat_id FROM booking_showseat ss
               WHERE ss.held_by_id = %(user_id)s AND ss.showtime_id = st.id
-                AND ss.status = 'held' AND ss.held_until > %(now)s ORDER BY ss.seat_id),
+                AND {live_hold_sql("ss")} ORDER BY ss.seat_id),
        ARRAY(SELECT ss.held_until FROM booking_showseat ss
               WHERE ss.held_by_id = %(user_id)s AND ss.showtime_id = st.id
-                AND ss.status = 'held' AND ss.held_until > %(now)s ORDER BY ss.seat_id)
+                AND {live_hold_sql("ss")} ORDER BY ss.seat_id)
 FROM booking_showtime st
 JOIN booking_movie m ON m.id = st.movie_id
 JOIN booking_hall h ON h.id = st.hall_id
@@ -102,10 +103,10 @@ ORDER BY length(se.row), se.row, se.number
 
 # Every seat's public status as one character, in seat-id order: 'a'vailable, 'h'eld, 'b'ooked. An
 # expired hold is a free seat, swept or not. One short row instead of a thousand.
-_SEAT_STATUS_SQL = """
+_SEAT_STATUS_SQL = f"""
 SELECT count(*),
        string_agg(CASE WHEN status = 'booked' THEN 'b'
-                       WHEN status = 'held' AND held_until > %(now)s THEN 'h'
+                       WHEN {live_hold_sql()} THEN 'h'
                        ELSE 'a' END, '' ORDER BY seat_id)
 FROM booking_showseat WHERE showtime_id = %(showtime_id)s
 """
@@ -327,11 +328,11 @@ def audit_invariants(*, now: datetime, showtime_ids: list[int]) -> dict:
             violations += [f"{problem}: showtime {show} seat {seat}" for show, seat in cursor.fetchall()]
 
         cursor.execute(
-            """
+            f"""
             SELECT st.id, COALESCE(st.hold_ttl_seconds, %(ttl)s), count(ss.id),
                    count(*) FILTER (WHERE ss.status = 'booked'),
-                   count(*) FILTER (WHERE ss.status = 'held' AND ss.held_until > %(now)s),
-                   count(*) FILTER (WHERE ss.status = 'held' AND ss.held_until <= %(now)s),
+                   count(*) FILTER (WHERE {live_hold_sql("ss")}),
+                   count(*) FILTER (WHERE ss.status = 'held' AND NOT {live_hold_sql("ss")}),
                    count(*) FILTER (WHERE ss.status = 'available')
             FROM booking_showtime st JOIN booking_showseat ss ON ss.showtime_id = st.id
             WHERE st.id = ANY(%(ids)s) GROUP BY st.id ORDER BY st.id
@@ -373,10 +374,10 @@ def audit_invariants(*, now: datetime, showtime_ids: list[int]) -> dict:
 
         held_seats: dict[str, dict] = {str(show): {} for show in showtime_ids}
         cursor.execute(
-            """
+            f"""
             SELECT ss.showtime_id, ss.seat_id, u.username, ss.held_until
             FROM booking_showseat ss JOIN auth_user u ON u.id = ss.held_by_id
-            WHERE ss.showtime_id = ANY(%(ids)s) AND ss.status = 'held' AND ss.held_until > %(now)s
+            WHERE ss.showtime_id = ANY(%(ids)s) AND {live_hold_sql("ss")}
             """,
             {**params, "ids": showtime_ids},
         )

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.db import connection
 from django.db.backends.signals import connection_created
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -101,14 +101,15 @@ class DatabaseCollector:
 
     def collect(self):
         from booking.models import ShowSeat  # the app registry is ready by the first scrape
+        from booking.seat_state import expired_hold_q, live_hold_q
 
         up = GaugeMetricFamily("boxoffice_db_up", "1 when the scrape's queries reached the database.")
         try:
             now = timezone.now()
             holds = ShowSeat.objects.filter(status=ShowSeat.Status.HELD).aggregate(
-                live=Count("pk", filter=Q(held_until__gt=now)),
-                expired=Count("pk", filter=Q(held_until__lte=now)),
-                stale=Count("pk", filter=Q(held_until__lte=now - timedelta(minutes=1))),
+                live=Count("pk", filter=live_hold_q(now)),
+                expired=Count("pk", filter=expired_hold_q(now)),
+                stale=Count("pk", filter=expired_hold_q(now - timedelta(minutes=1))),
             )
             with connection.cursor() as cursor:
                 cursor.execute(
