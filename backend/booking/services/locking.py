@@ -31,29 +31,17 @@ USER_LOCK_NAMESPACE = 0x426F78  # "Box"
 _CONTENTION_ERRORS = (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
 
 
-@contextmanager
-def seat_transaction(*, seat_ids: Iterable[int], user_id: int | None = None) -> Iterator[None]:
-    """Open the service's transaction with a bounded lock wait and, given a user, that user's lock.
+def lock_timeout() -> str:
+    return f"{settings.LOCK_TIMEOUT_MS}ms"
 
-    Lock contention surfaces as `SeatsBusy` (409 `lock_timeout`) naming every requested seat; a
-    unique-constraint violation (the last line of defence against a double sale) as `SeatUnavailable`.
-    """
+
+@contextmanager
+def contention_as_conflicts(*, seat_ids: Iterable[int]) -> Iterator[None]:
+    """Lock contention (a lock wait that ran out, a deadlock) becomes `SeatsBusy` (409 `lock_timeout`)
+    naming every requested seat; a unique violation (the last line of defence against a double sale)
+    becomes `SeatUnavailable`. Shared by seat_transaction and call_seat_function."""
     try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                # set_config(..., true) is SET LOCAL: it ends with this transaction. It comes first in
-                # the select list, so the advisory lock's wait is bounded by it too.
-                timeout = f"{settings.LOCK_TIMEOUT_MS}ms"
-                if user_id is None:
-                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
-                else:
-                    # One user's concurrent holds and confirms queue here, so the per-user hold cap
-                    # and the idempotency-key check see each other's results.
-                    cursor.execute(
-                        "SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(%s, %s)",
-                        [timeout, USER_LOCK_NAMESPACE, user_id],
-                    )
-            yield
+        yield
     except OperationalError as exc:
         if isinstance(exc.__cause__, _CONTENTION_ERRORS):
             raise SeatsBusy(seat_ids=seat_ids) from exc
@@ -62,6 +50,26 @@ def seat_transaction(*, seat_ids: Iterable[int], user_id: int | None = None) -> 
         if isinstance(exc.__cause__, pg_errors.UniqueViolation):
             raise SeatUnavailable(seat_ids=seat_ids) from exc
         raise
+
+
+@contextmanager
+def seat_transaction(*, seat_ids: Iterable[int], user_id: int | None = None) -> Iterator[None]:
+    """Open the service's transaction with a bounded lock wait and, given a user, that user's lock.
+    Conflicts surface as 409s (contention_as_conflicts)."""
+    with contention_as_conflicts(seat_ids=seat_ids), transaction.atomic():
+        with connection.cursor() as cursor:
+            # set_config(..., true) is SET LOCAL: it ends with this transaction. It comes first in
+            # the select list, so the advisory lock's wait is bounded by it too.
+            if user_id is None:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout()])
+            else:
+                # One user's concurrent holds and confirms queue here, so the per-user hold cap
+                # and the idempotency-key check see each other's results.
+                cursor.execute(
+                    "SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(%s, %s)",
+                    [lock_timeout(), USER_LOCK_NAMESPACE, user_id],
+                )
+        yield
 
 
 def bump_layout_version(*, showtime_id: int, actor_id: int) -> None:
@@ -108,28 +116,14 @@ def install_seat_functions(apps=None, schema_editor=None) -> None:
         cursor.execute(SEAT_FUNCTIONS_SQL.read_text())
 
 
-def lock_timeout() -> str:
-    return f"{settings.LOCK_TIMEOUT_MS}ms"
-
-
 def call_seat_function(sql: str, params: list, *, seat_ids: Iterable[int]) -> tuple:
     """Run one seat function and return its row. In autocommit (a request) the statement is its own
     transaction: no BEGIN/COMMIT round trips. Inside a caller's transaction (a test, a management
     command) it runs in a savepoint, so a refusal by the database leaves the caller's transaction usable.
 
-    Contention (lock timeout, deadlock) becomes `SeatsBusy`, a unique violation `SeatUnavailable`, as in
-    seat_transaction.
+    Conflicts surface as 409s (contention_as_conflicts), as in seat_transaction.
     """
     scope = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    try:
-        with scope, connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
-    except OperationalError as exc:
-        if isinstance(exc.__cause__, _CONTENTION_ERRORS):
-            raise SeatsBusy(seat_ids=seat_ids) from exc
-        raise
-    except IntegrityError as exc:
-        if isinstance(exc.__cause__, pg_errors.UniqueViolation):
-            raise SeatUnavailable(seat_ids=seat_ids) from exc
-        raise
+    with contention_as_conflicts(seat_ids=seat_ids), scope, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
