@@ -1,26 +1,22 @@
-"""QA stress smoke: loadtest/stress.py --small against a real gunicorn serving the test database.
+"""QA stress smoke: loadtest/stress.py --small against the real app server serving the test database.
 
-The server is the production stack (gunicorn with config/gunicorn.conf.py, DEBUG off) on a free loopback
-port, pointed at the test database pytest-django created; the stress script registers its users through
-the API, creates its halls and showtimes with a staff token made here, and audits the database after
-each scenario. Its server-log check reads the gunicorn log this test captures.
+The server is the production stack (gunicorn with config/gunicorn.conf.py, DEBUG off, started by the
+fault tests' app_server helper) on a free loopback port, pointed at the test database pytest-django
+created; the stress script registers its users through the API, creates its halls and showtimes with a
+staff token made here, and audits the database after each scenario. Its server-log check reads the
+server log this test captures.
 """
 
-import os
-import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from rest_framework.authtoken.models import Token
+
+from booking.tests.faults.helpers import app_server, test_database_url
 
 REPO = Path(__file__).resolve().parents[3]
 BACKEND = REPO / "backend"
@@ -29,70 +25,15 @@ STRESS = REPO / "loadtest" / "stress.py"
 pytestmark = [pytest.mark.stress, pytest.mark.django_db(transaction=True)]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_database_url() -> str:
-    """DATABASE_URL with its database name swapped for the test database's."""
-    url = urlsplit(os.environ["DATABASE_URL"])
-    # Built by hand: urlunsplit drops the "//" of a host-less (Unix socket) URL, which libpq then rejects.
-    query = f"?{url.query}" if url.query else ""
-    return f"{url.scheme}://{url.netloc}/{connection.settings_dict['NAME']}{query}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
-
 @pytest.fixture
-def gunicorn_server(transactional_db, tmp_path):
-    """(base_url, log_path) of gunicorn serving the test database; stopped before the test DB is flushed."""
-    port = free_port()
-    log_path = tmp_path / "gunicorn.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": test_database_url(),
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "DEBUG": "false",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-        "WEB_THREADS": "8",
-        "CONN_MAX_AGE": "0",  # no connection outlives a request: the test database can be flushed/dropped
-    }
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            # No control socket: it would replace that of any other gunicorn on this machine.
-            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--no-control-socket", "config.wsgi"],
-            cwd=BACKEND,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base_url}/api/health/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not come up:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield base_url, log_path
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+def app_server_url(transactional_db, tmp_path):
+    """(base_url, log_path) of the app server serving the test database; stopped before the test DB is
+    flushed. CONN_MAX_AGE=0: no connection outlives a request, so the test database can be flushed."""
+    log_path = tmp_path / "server.log"
+    with app_server(
+        database_url=test_database_url(), log_path=log_path, WEB_CONCURRENCY=2, WEB_THREADS=8, CONN_MAX_AGE=0
+    ) as server:
+        yield server.base_url, log_path
 
 
 @pytest.fixture
@@ -101,8 +42,8 @@ def staff_token(transactional_db) -> str:
     return Token.objects.create(user=staff).key
 
 
-def test_stress_small_run_passes(gunicorn_server, staff_token):
-    base_url, log_path = gunicorn_server
+def test_stress_small_run_passes(app_server_url, staff_token):
+    base_url, log_path = app_server_url
     started = time.monotonic()
     result = subprocess.run(
         [

@@ -1,4 +1,4 @@
-"""Fixtures for the fault-injection tests: a gunicorn (one worker, so its pid is known) on the pytest test
+"""Fixtures for the fault-injection tests: the app server (one worker, so its pid is known) on the pytest test
 database with long lock waits, a row-lock blocker, a monitoring connection, users with API tokens.
 
 Every process and connection started here is stopped by its fixture's finalizer, before pytest-django
@@ -12,8 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from booking.tests.conftest import make_showtime, seat_ids_of
 from booking.tests.factories import UserFactory
-from booking.tests.faults.helpers import RowBlocker, gunicorn
-from booking.tests.test_stress_smoke import test_database_url
+from booking.tests.faults.helpers import RowBlocker, app_server, test_database_url
 
 
 @pytest.fixture
@@ -30,9 +29,9 @@ def db_name(transactional_db) -> str:
 def server(db_url, tmp_path):
     """One worker (WEB_CONCURRENCY=1) with 4 threads; lock waits bounded at 20 s so a blocked request
     stays blocked for as long as a test needs; persistent connections as in production."""
-    with gunicorn(
+    with app_server(
         database_url=db_url,
-        log_path=tmp_path / "gunicorn.log",
+        log_path=tmp_path / "server.log",
         WEB_CONCURRENCY=1,
         WEB_THREADS=4,
         LOCK_TIMEOUT_MS=20000,

@@ -1,5 +1,5 @@
-"""Fault-injection helpers: a real gunicorn on a free port, a row-lock blocker, a client operation log, and
-the checker every fault test runs over that log and the database.
+"""Fault-injection helpers: the real app server (gunicorn with config/gunicorn.conf.py) on a free port, a
+row-lock blocker, a client operation log, and the checker every fault test runs over that log and the database.
 
 Outcomes of a client operation:
   ok       the server answered with the success status (the effect happened and was acknowledged);
@@ -19,9 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
+from django.db import connection
 
 BACKEND = Path(__file__).resolve().parents[3]
 
@@ -30,6 +32,17 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_database_url() -> str:
+    """DATABASE_URL with its database name swapped for the test database's."""
+    url = urlsplit(os.environ["DATABASE_URL"])
+    # Built by hand: urlunsplit drops the "//" of a host-less (Unix socket) URL, which libpq then rejects.
+    query = f"?{url.query}" if url.query else ""
+    return f"{url.scheme}://{url.netloc}/{connection.settings_dict['NAME']}{query}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
 
 
 def wait_until(predicate, *, timeout: float, interval: float = 0.05, message: str = "condition"):
@@ -44,7 +57,7 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.05, message: st
 
 
 @dataclass
-class Gunicorn:
+class AppServer:
     process: subprocess.Popen
     base_url: str
     log_path: Path
@@ -59,9 +72,10 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn(*, database_url: str, log_path: Path, healthy: bool = True, **env_overrides):
-    """A gunicorn (config/gunicorn.conf.py) serving `database_url`; killed (whole group) on exit, always.
-    It is up when /api/health/ answers 200 (or, with healthy=False, answers at all)."""
+def app_server(*, database_url: str, log_path: Path, healthy: bool = True, **env_overrides):
+    """The app server (gunicorn with config/gunicorn.conf.py, as `make run` starts it) serving `database_url`; killed
+    (whole group) on exit, always. It is up when /api/health/ answers 200 (or, with healthy=False, answers
+    at all). One worker with 4 threads unless WEB_CONCURRENCY/WEB_THREADS say otherwise."""
     port = free_port()
     env = {
         **os.environ,
@@ -78,6 +92,7 @@ def gunicorn(*, database_url: str, log_path: Path, healthy: bool = True, **env_o
     }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
+            # No control socket: it would replace that of any other gunicorn on this machine.
             [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--no-control-socket", "config.wsgi"],
             cwd=BACKEND,
             env=env,
@@ -85,7 +100,7 @@ def gunicorn(*, database_url: str, log_path: Path, healthy: bool = True, **env_o
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Gunicorn(process, f"http://127.0.0.1:{port}", log_path)
+    server = AppServer(process, f"http://127.0.0.1:{port}", log_path)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -95,7 +110,7 @@ def gunicorn(*, database_url: str, log_path: Path, healthy: bool = True, **env_o
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"gunicorn did not come up:\n{server.log_tail()}")
+                raise AssertionError(f"the app server did not come up:\n{server.log_tail()}")
             time.sleep(0.1)
         yield server
     finally:

@@ -7,8 +7,7 @@ import psycopg
 import pytest
 from django.db import connections
 
-from booking.tests.faults.helpers import wait_until
-from booking.tests.test_stress_smoke import test_database_url
+from booking.tests.faults.helpers import test_database_url, wait_until
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 The schema promises "Every error is `{detail, code, seat_ids?, errors?}`" (config/settings.py,
 SPECTACULAR_SETTINGS) and a client doing retries needs to tell "the service is down, come back" from a
-bug. This gunicorn points at a port where nothing listens (no database at all, so this is fast and
+bug. This app server points at a port where nothing listens (no database at all, so this is fast and
 touches nothing shared); /api/health/ says 503 as documented, and every other endpoint should answer in
 the one JSON error shape too (503 with a code, like health), not Django's HTML "Server Error (500)" page.
 """
@@ -10,13 +10,13 @@ the one JSON error shape too (503 with a code, like health), not Django's HTML "
 import httpx
 import pytest
 
-from booking.tests.faults.helpers import free_port, gunicorn
+from booking.tests.faults.helpers import app_server, free_port
 
 
 @pytest.fixture
 def server_without_database(tmp_path):
     url = f"postgres://postgres@127.0.0.1:{free_port()}/nowhere"
-    with gunicorn(database_url=url, log_path=tmp_path / "gunicorn.log", healthy=False, CONN_MAX_AGE=600) as srv:
+    with app_server(database_url=url, log_path=tmp_path / "server.log", healthy=False, CONN_MAX_AGE=600) as srv:
         yield srv
 
 

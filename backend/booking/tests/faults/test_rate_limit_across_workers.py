@@ -1,4 +1,4 @@
-"""Rate limits hold across processes: 40 rapid sign-ins spread over 4 gunicorn workers."""
+"""Rate limits hold across processes: 40 rapid sign-ins spread over 4 app server workers."""
 
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from booking.tests.factories import UserFactory
-from booking.tests.faults.helpers import gunicorn
+from booking.tests.faults.helpers import app_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,9 +16,9 @@ LOGIN_RATE = 10  # per minute per client IP
 
 def test_forty_rapid_logins_across_four_workers_let_through_no_more_than_the_rate(db_url, tmp_path):
     user = UserFactory()
-    with gunicorn(
+    with app_server(
         database_url=db_url,
-        log_path=tmp_path / "gunicorn.log",
+        log_path=tmp_path / "server.log",
         WEB_CONCURRENCY=4,
         WEB_THREADS=4,
         THROTTLES_ENABLED="true",

@@ -1,4 +1,4 @@
-"""Faults injected into single requests against a real gunicorn + PostgreSQL: a worker SIGKILLed mid-hold,
+"""Faults injected into single requests against the real app server + PostgreSQL: a worker SIGKILLed mid-hold,
 a backend terminated (or the worker killed) mid-booking, a response lost after commit, two in-flight
 requests with one Idempotency-Key.
 

@@ -1,4 +1,4 @@
-"""`make cluster` in small: scripts/cluster.py runs two gunicorn servers (+ the sweeper) on the test database,
+"""`make cluster` in small: scripts/cluster.py runs two app servers (+ the sweeper) on the test database,
 loadtest/stress.py --small spreads its users over both, and both servers' /metrics saw seat holds.
 
 Modelled on test_stress_smoke.py: production settings (DEBUG off), CONN_MAX_AGE=0 so no connection outlives
@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from prometheus_client.parser import text_string_to_metric_families
 from rest_framework.authtoken.models import Token
 
-from booking.tests.test_stress_smoke import free_port, test_database_url
+from booking.tests.faults.helpers import free_port, test_database_url
 
 REPO = Path(__file__).resolve().parents[4]
 CLUSTER = REPO / "scripts" / "cluster.py"

@@ -14,9 +14,8 @@ from booking.services.bookings import confirm_booking, new_booking_reference
 from booking.services.holds import hold_seats, release_holds
 from booking.tests.conftest import make_showtime, seat_ids_of
 from booking.tests.factories import UserFactory
-from booking.tests.faults.helpers import RowBlocker, wait_until, waiting_backends
+from booking.tests.faults.helpers import RowBlocker, test_database_url, wait_until, waiting_backends
 from booking.tests.invariants import assert_booking_invariants
-from booking.tests.test_stress_smoke import test_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
