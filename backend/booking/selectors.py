@@ -3,7 +3,9 @@
 The hall layout is the hottest read (every open seat map polls it), so it is built in two layers:
   * `layout_state` - one small query: the showtime's header, its layout version (sum of the
     LayoutVersion slots every write bumps), its next hold expiry and the caller's own live holds.
-    The ETag is derived from it, so a conditional poll costs that one query and no more.
+    The ETag is derived from it. The shared part is kept on the process's layout board
+    (booking/layout_board.py, kept current by LISTEN/NOTIFY), so `conditional_layout` answers a
+    conditional poll with no query at all while nothing changed.
   * the public seat list, encoded once per (showtime, version, next expiry) per process and reused
     by every caller until a write or an expiry changes it; the caller's own holds are patched in.
 """
@@ -20,6 +22,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q
 
 from booking.exceptions import ShowtimeNotFound
+from booking.layout_board import LayoutHeader, board
 from booking.models import Booking, BookingSeat, SeatEvent, ShowSeat, Showtime
 from booking.seat_state import live_hold_q, live_hold_sql
 
@@ -126,9 +129,50 @@ class LayoutState:
     etag: str
 
 
+def _etag(showtime_id: int, header: LayoutHeader, user_id: int | None) -> str:
+    fingerprint = "|".join(
+        map(
+            str,
+            (
+                showtime_id,
+                header.version,
+                header.next_expiry,
+                user_id,
+                header.starts_at,
+                header.movie_title,
+                header.hall_name,
+                header.venue_name,
+                header.hold_ttl_seconds,
+                settings.MAX_SEATS_PER_HOLD,
+            ),
+        )
+    )
+    return '"' + hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest() + '"'
+
+
+@dataclass(frozen=True)
+class LayoutAnswer:
+    etag: str
+    body: bytes | None  # None: not modified (the caller's If-None-Match holds the current ETag)
+
+
+def conditional_layout(*, showtime_id: int, user, now: datetime, if_none_match: set[str]) -> LayoutAnswer:
+    """A (conditional) layout read. While the process's layout board knows the showtime
+    (booking/layout_board.py), a poll whose If-None-Match is current is answered with no query."""
+    if if_none_match and (header := board.get(showtime_id, now)) is not None:
+        etag = _etag(showtime_id, header, user.pk if user.is_authenticated else None)
+        if etag in if_none_match:
+            return LayoutAnswer(etag=etag, body=None)
+    state = layout_state(showtime_id=showtime_id, user=user, now=now)
+    if state.etag in if_none_match:
+        return LayoutAnswer(etag=state.etag, body=None)
+    return LayoutAnswer(etag=state.etag, body=hall_layout_json(state=state, now=now))
+
+
 def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
     """What the caller's layout depends on, and its ETag. Raises ShowtimeNotFound."""
     user_id = user.pk if user.is_authenticated else None
+    generation = board.generation()
     with connection.cursor() as cursor:
         cursor.execute(
             _LAYOUT_STATE_SQL,
@@ -138,23 +182,16 @@ def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
     if row is None:
         raise ShowtimeNotFound()
     starts_at, title, hall_name, venue_name, hold_ttl, version, next_expiry, my_seat_ids, my_until = row
-    fingerprint = "|".join(
-        map(
-            str,
-            (
-                showtime_id,
-                version,
-                next_expiry,
-                user_id,
-                starts_at,
-                title,
-                hall_name,
-                venue_name,
-                hold_ttl,
-                settings.MAX_SEATS_PER_HOLD,
-            ),
-        )
+    header = LayoutHeader(
+        starts_at=starts_at,
+        movie_title=title,
+        hall_name=hall_name,
+        venue_name=venue_name,
+        hold_ttl_seconds=hold_ttl,
+        version=version,
+        next_expiry=next_expiry,
     )
+    board.remember(showtime_id, header, read_at_generation=generation)
     return LayoutState(
         showtime_id=showtime_id,
         starts_at=starts_at,
@@ -165,7 +202,7 @@ def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
         version=version,
         next_expiry=next_expiry,
         my_holds=dict(zip(my_seat_ids, my_until, strict=True)),
-        etag='"' + hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest() + '"',
+        etag=_etag(showtime_id, header, user_id),
     )
 
 

@@ -223,6 +223,11 @@ SPECTACULAR_SETTINGS = {
 
 # Booking rules.
 HOLD_TTL_SECONDS = env("HOLD_TTL_SECONDS")
+# Each process LISTENs for layout changes (booking/layout_board.py) and answers unchanged seat-map polls
+# without a query. Needs a session-level connection: behind PgBouncer's transaction pooling, point
+# LAYOUT_LISTEN_DATABASE_URL at PostgreSQL itself, or turn this off (every poll then costs one query).
+LAYOUT_LISTEN = env.bool("LAYOUT_LISTEN", default=True)
+LAYOUT_LISTEN_DATABASE_URL = env.str("LAYOUT_LISTEN_DATABASE_URL", default="")
 MAX_SEATS_PER_HOLD = env("MAX_SEATS_PER_HOLD")
 LOCK_TIMEOUT_MS = env("LOCK_TIMEOUT_MS")
 # How long a process may trust an API token it has already looked up (0: look it up every time).

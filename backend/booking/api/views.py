@@ -172,13 +172,14 @@ class HallLayoutView(APIView):
         },
     )
     def get(self, request, show_id: int):
-        now = timezone.now()
-        state = selectors.layout_state(showtime_id=show_id, user=request.user, now=now)
-        if state.etag in _if_none_match(request):
+        answer = selectors.conditional_layout(
+            showtime_id=show_id, user=request.user, now=timezone.now(), if_none_match=_if_none_match(request)
+        )
+        if answer.body is None:
             response = HttpResponse(status=status.HTTP_304_NOT_MODIFIED)
         else:
-            response = HttpResponse(selectors.hall_layout_json(state=state, now=now), content_type="application/json")
-        response["ETag"] = state.etag
+            response = HttpResponse(answer.body, content_type="application/json")
+        response["ETag"] = answer.etag
         # Per caller (their own holds are in it) and always revalidated.
         response["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ("Cookie", "Authorization"))

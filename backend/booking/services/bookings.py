@@ -49,6 +49,7 @@ def confirm_booking(
             USER_LOCK_NAMESPACE,
         ],
         seat_ids=seat_ids,
+        showtime_id=showtime_id,
     )
     refuse_unless_ok(outcome, ids, ok=("ok", "replayed"))
     booking = Booking(

@@ -49,6 +49,7 @@ def hold_seats(*, user, showtime_id: int, seat_ids: list[int]) -> HoldResult:
             USER_LOCK_NAMESPACE,
         ],
         seat_ids=seat_ids,
+        showtime_id=showtime_id,
     )
     if outcome == "hold_limit":
         raise HoldLimitReached(
@@ -68,6 +69,7 @@ def release_holds(*, user, showtime_id: int, seat_ids: list[int]) -> list[int]:
         "SELECT * FROM boxoffice_release_holds(%s::bigint, %s::bigint, %s::bigint[], %s, %s)",
         [user.pk, showtime_id, seat_ids, timezone.now(), lock_timeout()],
         seat_ids=seat_ids,
+        showtime_id=showtime_id,
     )
     refuse_unless_ok(outcome, ids)
     return seat_ids

@@ -21,6 +21,7 @@ from django.db.models import F
 from psycopg import errors as pg_errors
 
 from booking.exceptions import SeatsBusy, SeatUnavailable
+from booking.layout_board import board
 from booking.models import LayoutVersion
 
 # First key of the two-key advisory lock space that Boxoffice uses for "one user's seat writes".
@@ -77,6 +78,16 @@ def bump_layout_version(*, showtime_id: int, actor_id: int) -> None:
     LayoutVersion.objects.filter(showtime_id=showtime_id, slot=actor_id % LayoutVersion.SLOTS).update(
         version=F("version") + 1
     )
+    layout_changed(showtime_id)
+
+
+def layout_changed(showtime_id: int) -> None:
+    """This process forgets the showtime's layout state now and again once the change commits, so a
+    caller's next read here sees its own write without waiting for the NOTIFY every process gets
+    (booking/layout_board.py)."""
+    board.drop(showtime_id)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: board.drop(showtime_id))
 
 
 def change_seats(
@@ -103,6 +114,8 @@ def change_seats(
             "SELECT boxoffice_change_seats(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [show_seat_pks, event, actor_id, at, status, held_by_id, held_until, booked_at, showtime_id],
         )
+    if showtime_id is not None:
+        layout_changed(showtime_id)
 
 
 # --- the seat functions (seat_writes.sql) ------------------------------------------------------------------
@@ -116,7 +129,7 @@ def install_seat_functions(apps=None, schema_editor=None) -> None:
         cursor.execute(SEAT_FUNCTIONS_SQL.read_text())
 
 
-def call_seat_function(sql: str, params: list, *, seat_ids: Iterable[int]) -> tuple:
+def call_seat_function(sql: str, params: list, *, seat_ids: Iterable[int], showtime_id: int) -> tuple:
     """Run one seat function and return its row. In autocommit (a request) the statement is its own
     transaction: no BEGIN/COMMIT round trips. Inside a caller's transaction (a test, a management
     command) it runs in a savepoint, so a refusal by the database leaves the caller's transaction usable.
@@ -126,4 +139,6 @@ def call_seat_function(sql: str, params: list, *, seat_ids: Iterable[int]) -> tu
     scope = transaction.atomic() if connection.in_atomic_block else nullcontext()
     with contention_as_conflicts(seat_ids=seat_ids), scope, connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    layout_changed(showtime_id)
+    return row

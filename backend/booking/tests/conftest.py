@@ -59,12 +59,24 @@ def _throttles_off(settings):
 
 
 def clear_process_caches() -> None:
-    """Empty the per-process caches (token lookups, encoded layouts)."""
+    """Empty the per-process caches (token lookups, encoded layouts, the layout board)."""
     from booking import selectors
     from booking.api import authentication
+    from booking.layout_board import board
 
     for cache in (authentication._cache, selectors._seat_plans, selectors._public_seats_cache):
         cache.clear()
+    board.drop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _layout_listener_stopped_at_the_end(django_db_setup):
+    """The layout board's listener holds a connection to the test database: it must be gone before
+    pytest-django drops that database."""
+    from booking.layout_board import board
+
+    yield
+    board.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,154 @@
+"""The layout board (booking/layout_board.py): its rules on a board of its own, then its listener against
+the real database: a committed change from another connection reaches it by NOTIFY within the staleness
+bound, and a listener whose connection is killed turns the board off until it is back."""
+
+import os
+import time
+from datetime import timedelta
+
+import psycopg
+import pytest
+from django.utils import timezone
+
+from booking.layout_board import APPLICATION_NAME, STALE_AFTER, LayoutBoard, LayoutHeader
+from booking.models import LayoutVersion
+from booking.tests.faults.helpers import test_database_url, wait_until
+
+
+def header(**changes) -> LayoutHeader:
+    values = {
+        "starts_at": timezone.now() + timedelta(days=1),
+        "movie_title": "M",
+        "hall_name": "H",
+        "venue_name": "V",
+        "hold_ttl_seconds": 300,
+        "version": 1,
+        "next_expiry": None,
+    }
+    return LayoutHeader(**{**values, **changes})
+
+
+@pytest.fixture
+def trusted_board():
+    """A board with no listener whose last ping is 'now' (its own process, so none is started)."""
+    board = LayoutBoard()
+    board._pid = os.getpid()
+    board._confirmed_at = time.monotonic()
+    return board
+
+
+def test_a_remembered_header_is_used_until_its_next_expiry(trusted_board):
+    now = timezone.now()
+    trusted_board.remember(7, header(next_expiry=now + timedelta(seconds=5)), read_at_generation=0)
+
+    assert trusted_board.get(7, now) is not None
+    assert trusted_board.get(7, now + timedelta(seconds=5)) is None  # a hold ran out: the map changed
+    assert trusted_board.get(8, now) is None
+
+
+def test_a_drop_since_the_read_began_keeps_the_read_out(trusted_board):
+    generation = trusted_board.generation()
+    trusted_board.drop(7)  # a write committed while the query ran
+    trusted_board.remember(7, header(), read_at_generation=generation)
+
+    assert trusted_board.get(7, timezone.now()) is None
+
+
+def test_drop_one_or_all(trusted_board):
+    for showtime_id in (1, 2):
+        trusted_board.remember(showtime_id, header(), read_at_generation=trusted_board.generation())
+    trusted_board.drop(1)
+    assert (trusted_board.get(1, timezone.now()), trusted_board.get(2, timezone.now()) is not None) == (None, True)
+    trusted_board.drop()
+    assert trusted_board.get(2, timezone.now()) is None
+
+
+def test_a_board_not_confirmed_lately_is_not_used(trusted_board):
+    trusted_board.remember(7, header(), read_at_generation=0)
+    trusted_board._confirmed_at = time.monotonic() - STALE_AFTER - 0.1
+
+    assert trusted_board.get(7, timezone.now()) is None
+
+
+def test_switched_off_by_the_setting(trusted_board, settings):
+    settings.LAYOUT_LISTEN = False
+    trusted_board.remember(7, header(), read_at_generation=0)
+
+    assert trusted_board.get(7, timezone.now()) is None
+
+
+# --- the listener, on the real database ------------------------------------------------------------------
+
+
+@pytest.fixture
+def listening_board(transactional_db):
+    board = LayoutBoard()
+    board.get(0, timezone.now())  # starts its listener
+    wait_until(lambda: time.monotonic() - board._confirmed_at < STALE_AFTER, timeout=10, message="the listener")
+    yield board
+    board.stop()
+
+
+def _known(board, showtime_id) -> bool:
+    return board.get(showtime_id, timezone.now()) is not None
+
+
+def _remember(board, showtime_id) -> None:
+    # First let the board apply what the fixtures committed (a new showtime notifies '*').
+    since = time.monotonic()
+    wait_until(lambda: board._confirmed_at > since, timeout=5, interval=0.01, message="a fresh ping")
+    board.remember(showtime_id, header(), read_at_generation=board.generation())
+    assert _known(board, showtime_id)
+
+
+@pytest.mark.parametrize(
+    ("statement", "drops"),
+    [
+        ("UPDATE booking_layoutversion SET version = version + 1 WHERE showtime_id = %(id)s AND slot = 0", "one"),
+        (
+            "UPDATE booking_movie SET title = title || '!' WHERE id = (SELECT movie_id FROM booking_showtime"
+            " WHERE id = %(id)s)",
+            "all",
+        ),
+        ("UPDATE booking_showtime SET hold_ttl_seconds = 60 WHERE id = %(id)s", "all"),
+    ],
+    ids=["seat-write", "movie-renamed", "showtime-edited"],
+)
+def test_a_change_committed_elsewhere_reaches_the_board_within_the_bound(listening_board, showtime, statement, drops):
+    other = LayoutVersion.objects.exclude(showtime=showtime).values_list("showtime_id", flat=True).first() or 0
+    _remember(listening_board, showtime.pk)
+    _remember(listening_board, other + 10_000)
+
+    with psycopg.connect(test_database_url(), autocommit=True) as conn:
+        conn.execute(statement, {"id": showtime.pk})
+        committed = time.monotonic()
+
+    wait_until(lambda: not _known(listening_board, showtime.pk), timeout=STALE_AFTER, interval=0.005)
+    assert time.monotonic() - committed < STALE_AFTER
+    assert _known(listening_board, other + 10_000) == (drops == "one")
+
+
+def test_a_rolled_back_change_drops_nothing(listening_board, showtime):
+    _remember(listening_board, showtime.pk)
+    with psycopg.connect(test_database_url()) as conn:
+        conn.execute("UPDATE booking_layoutversion SET version = version + 1 WHERE showtime_id = %s", [showtime.pk])
+        conn.rollback()
+    time.sleep(0.5)
+
+    assert _known(listening_board, showtime.pk)
+
+
+def test_a_killed_listener_connection_turns_the_board_off_until_it_is_back(listening_board, showtime):
+    _remember(listening_board, showtime.pk)
+    with psycopg.connect(test_database_url(), autocommit=True) as conn:
+        killed = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = %s AND datname = current_database()",
+            [APPLICATION_NAME],
+        ).fetchall()
+    assert killed
+
+    wait_until(lambda: not _known(listening_board, showtime.pk), timeout=STALE_AFTER + 0.5, interval=0.01)
+    # Back after its retry, and empty: nothing learned before the gap is trusted.
+    wait_until(lambda: time.monotonic() - listening_board._confirmed_at < STALE_AFTER, timeout=10, message="reconnect")
+    assert not _known(listening_board, showtime.pk)
