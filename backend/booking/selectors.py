@@ -78,6 +78,7 @@ def user_bookings(*, user) -> list[Booking]:
 
 # --- hall layout -------------------------------------------------------------------------------
 
+# The first seven columns are LayoutHeader's fields, in its order; then the caller's holds.
 _LAYOUT_STATE_SQL = f"""
 SELECT st.starts_at, m.title, h.name, v.name, COALESCE(st.hold_ttl_seconds, %(default_ttl)s),
        (SELECT COALESCE(SUM(lv.version), 0) FROM booking_layoutversion lv WHERE lv.showtime_id = st.id),
@@ -118,13 +119,7 @@ FROM booking_showseat WHERE showtime_id = %(showtime_id)s
 @dataclass(frozen=True)
 class LayoutState:
     showtime_id: int
-    starts_at: datetime
-    movie_title: str
-    hall_name: str
-    venue_name: str
-    hold_ttl_seconds: int
-    version: int
-    next_expiry: datetime | None  # the earliest live hold's expiry: the layout changes then
+    header: LayoutHeader  # what every caller shares; its next_expiry is when the layout changes unwritten
     my_holds: dict[int, datetime]  # the caller's live holds: seat id -> held_until
     etag: str
 
@@ -181,26 +176,12 @@ def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
         row = cursor.fetchone()
     if row is None:
         raise ShowtimeNotFound()
-    starts_at, title, hall_name, venue_name, hold_ttl, version, next_expiry, my_seat_ids, my_until = row
-    header = LayoutHeader(
-        starts_at=starts_at,
-        movie_title=title,
-        hall_name=hall_name,
-        venue_name=venue_name,
-        hold_ttl_seconds=hold_ttl,
-        version=version,
-        next_expiry=next_expiry,
-    )
+    *shared, my_seat_ids, my_until = row
+    header = LayoutHeader(*shared)  # the query's columns are in LayoutHeader's field order
     board.remember(showtime_id, header, read_at_generation=generation)
     return LayoutState(
         showtime_id=showtime_id,
-        starts_at=starts_at,
-        movie_title=title,
-        hall_name=hall_name,
-        venue_name=venue_name,
-        hold_ttl_seconds=hold_ttl,
-        version=version,
-        next_expiry=next_expiry,
+        header=header,
         my_holds=dict(zip(my_seat_ids, my_until, strict=True)),
         etag=_etag(showtime_id, header, user_id),
     )
@@ -275,7 +256,7 @@ def _seat_plan(showtime_id: int) -> _SeatPlan:
 def _public_seats(state: LayoutState, now: datetime) -> _PublicSeats:
     # Built from data read after `state`, so the cached seats are never older than the version
     # they are filed under: at worst an ETag lags its body, which costs a client one extra fetch.
-    key = (state.version, state.next_expiry)
+    key = (state.header.version, state.header.next_expiry)
     cached = _public_seats_cache.get(state.showtime_id)
     if cached is not None and cached.key == key:
         return cached
@@ -309,11 +290,11 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
     header = orjson.dumps(
         {
             "show_id": state.showtime_id,
-            "hall_name": state.hall_name,
-            "venue_name": state.venue_name,
-            "movie_title": state.movie_title,
-            "starts_at": isoformat_utc(state.starts_at),
-            "hold_ttl_seconds": state.hold_ttl_seconds,
+            "hall_name": state.header.hall_name,
+            "venue_name": state.header.venue_name,
+            "movie_title": state.header.movie_title,
+            "starts_at": isoformat_utc(state.header.starts_at),
+            "hold_ttl_seconds": state.header.hold_ttl_seconds,
             "max_seats_per_hold": settings.MAX_SEATS_PER_HOLD,
             "counts": public.counts,
         }

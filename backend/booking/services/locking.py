@@ -134,11 +134,13 @@ def call_seat_function(sql: str, params: list, *, seat_ids: Iterable[int], showt
     transaction: no BEGIN/COMMIT round trips. Inside a caller's transaction (a test, a management
     command) it runs in a savepoint, so a refusal by the database leaves the caller's transaction usable.
 
-    Conflicts surface as 409s (contention_as_conflicts), as in seat_transaction.
+    Conflicts surface as 409s (contention_as_conflicts), as in seat_transaction. Every seat function's
+    first column is its outcome.
     """
     scope = transaction.atomic() if connection.in_atomic_block else nullcontext()
     with contention_as_conflicts(seat_ids=seat_ids), scope, connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    layout_changed(showtime_id)
+    if row[0] == "ok":  # only a change moves the layout: a refusal (a hot seat's losers) or a replay does not
+        layout_changed(showtime_id)
     return row

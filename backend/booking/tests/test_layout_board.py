@@ -152,3 +152,23 @@ def test_a_killed_listener_connection_turns_the_board_off_until_it_is_back(liste
     # Back after its retry, and empty: nothing learned before the gap is trusted.
     wait_until(lambda: time.monotonic() - listening_board._confirmed_at < STALE_AFTER, timeout=10, message="reconnect")
     assert not _known(listening_board, showtime.pk)
+
+
+# --- what the seat services tell it -------------------------------------------------------------------------
+
+
+def test_a_seat_write_drops_its_showtime_and_a_refusal_drops_nothing(showtime, seats):
+    from booking.exceptions import SeatUnavailable
+    from booking.layout_board import board
+    from booking.services.holds import hold_seats
+    from booking.tests.factories import UserFactory
+
+    winner, loser = UserFactory(), UserFactory()
+    before = board.generation()
+    hold_seats(user=winner, showtime_id=showtime.pk, seat_ids=[seats[0]])
+    after_write = board.generation()
+    with pytest.raises(SeatUnavailable):
+        hold_seats(user=loser, showtime_id=showtime.pk, seat_ids=[seats[0]])
+
+    assert after_write > before
+    assert board.generation() == after_write  # a hot seat's losers leave every cached layout alone
