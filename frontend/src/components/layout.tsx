@@ -1,5 +1,5 @@
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { useLogout, useUser } from '@/features/auth/api/auth';
+import { useLogout, useUser } from '@/lib/auth';
 
 export function Layout() {
   const { data: user } = useUser();
@@ -55,13 +55,5 @@ export function Layout() {
         <Outlet />
       </main>
     </div>
-  );
-}
-
-export function Spinner({ label = 'Loading…' }: { label?: string }) {
-  return (
-    <p className="loading" role="status">
-      {label}
-    </p>
   );
 }

@@ -217,11 +217,7 @@ export function errorMessage(error: unknown): string {
   return 'Something went wrong.';
 }
 
-/** Accept a bare JSON list or a DRF-style paginated `{results: [...]}`. */
+/** A JSON list body as an array (anything else, e.g. an empty body, as []). */
 export function asList<T>(data: unknown): T[] {
-  if (Array.isArray(data)) return data as T[];
-  if (data && typeof data === 'object' && Array.isArray((data as { results?: unknown }).results)) {
-    return (data as { results: T[] }).results;
-  }
-  return [];
+  return Array.isArray(data) ? (data as T[]) : [];
 }

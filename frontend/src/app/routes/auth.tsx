@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { LoginForm, RegisterForm, safeNext } from '@/features/auth/components/auth-form';
-import { useUser } from '@/features/auth/api/auth';
+import { useUser } from '@/lib/auth';
 import { useDocumentTitle } from '@/components/use-document-title';
 
 export function LoginRoute() {

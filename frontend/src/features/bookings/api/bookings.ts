@@ -1,23 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, asList } from '@/lib/api-client';
-import type { BookResponse, Booking } from '@/types/api';
-
-export interface BookInput {
-  showId: number;
-  seatIds: number[];
-  /** Same key for retries of one confirm attempt, fresh for each new attempt. */
-  idempotencyKey: string;
-}
-
-export function bookSeats({ showId, seatIds, idempotencyKey }: BookInput): Promise<BookResponse> {
-  return api.post<BookResponse>(
-    '/api/book-seat/',
-    { show_id: showId, seat_ids: seatIds },
-    { headers: { 'Idempotency-Key': idempotencyKey } },
-  );
-}
-
-export const bookingsQueryKey = ['bookings'] as const;
+import { bookingsQueryKey } from '@/lib/query-keys';
+import type { Booking } from '@/types/api';
 
 export async function getBookings(): Promise<Booking[]> {
   return asList<Booking>(await api.get<unknown>('/api/bookings/'));

@@ -1,24 +1,18 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { apiFetch } from '@/lib/api-client';
+import { createEtagCache } from '@/lib/etag-cache';
+import { hallLayoutQueryKey } from '@/lib/query-keys';
 import type { HallLayout } from '@/types/api';
 
 /** How often the seat map is polled while the tab is visible. */
 export const HALL_LAYOUT_POLL_MS = 2_000;
 
-interface CachedLayout {
-  etag: string;
-  data: HallLayout;
-}
-
-// Last ETag + body per show. On 304 we hand back the *same object*, so
-// TanStack Query sees identical data and nothing re-renders.
-const layoutCache = new Map<number, CachedLayout>();
-const MAX_CACHED_SHOWS = 20;
+// Last ETag + body per show, so a 304 hands back the very same object.
+const layoutCache = createEtagCache<number, HallLayout>(20);
 
 /** Forget cached ETags (all shows, or one): next fetch is unconditional. */
 export function resetHallLayoutCache(showId?: number): void {
-  if (showId === undefined) layoutCache.clear();
-  else layoutCache.delete(showId);
+  layoutCache.forget(showId);
 }
 
 export async function getHallLayout(showId: number, signal?: AbortSignal): Promise<HallLayout> {
@@ -34,26 +28,20 @@ export async function getHallLayout(showId: number, signal?: AbortSignal): Promi
     // 304 without anything cached (cache reset mid-flight): ask again, plainly.
     const fresh = await apiFetch<HallLayout>(url, { signal });
     if (!fresh.data) throw new Error('Empty hall layout response');
-    rememberLayout(showId, fresh.headers.get('ETag'), fresh.data);
+    layoutCache.remember(showId, fresh.headers.get('ETag'), fresh.data);
     return fresh.data;
   }
 
   if (!res.data) throw new Error('Empty hall layout response');
-  rememberLayout(showId, res.headers.get('ETag'), res.data);
+  layoutCache.remember(showId, res.headers.get('ETag'), res.data);
   return res.data;
 }
 
-function rememberLayout(showId: number, etag: string | null, data: HallLayout) {
-  layoutCache.delete(showId);
-  if (!etag) return;
-  layoutCache.set(showId, { etag, data });
-  if (layoutCache.size > MAX_CACHED_SHOWS) {
-    const oldest = layoutCache.keys().next().value;
-    if (oldest !== undefined) layoutCache.delete(oldest);
-  }
+/** Poll the layout now; `fresh` first drops the ETag so the answer is a full body. */
+export function refetchHallLayout(queryClient: QueryClient, showId: number, fresh = false) {
+  if (fresh) resetHallLayoutCache(showId);
+  return queryClient.invalidateQueries({ queryKey: hallLayoutQueryKey(showId) });
 }
-
-export const hallLayoutQueryKey = (showId: number) => ['hall-layout', showId] as const;
 
 export function useHallLayout(showId: number) {
   return useQuery({

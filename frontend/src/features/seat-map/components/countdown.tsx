@@ -24,6 +24,8 @@ export function Countdown({ heldUntil, onExpire }: CountdownProps) {
   });
 
   useEffect(() => {
+    // Re-read the clock on (re)start; the interval's first tick is 250 ms away.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setLeft(secondsLeft(deadline));
     const id = window.setInterval(() => {
       const s = secondsLeft(deadline);

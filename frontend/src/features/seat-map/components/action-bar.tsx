@@ -1,0 +1,99 @@
+import { seatLabel } from '@/lib/format';
+import type { Seat } from '@/types/api';
+import type { SeatActions } from '../hooks/use-seat-actions';
+import { Countdown } from './countdown';
+
+export interface ActionBarProps {
+  actions: SeatActions;
+  heldByMe: Seat[];
+  heldUntil: string | null;
+  selectedSeats: Seat[];
+  max: number;
+  onClear: () => void;
+}
+
+/**
+ * The bar under the map: pick and hold seats, then pay for or cancel the hold.
+ * Both modes stay in this one component, as fragments in the same places, so
+ * React keeps the same button elements (and the keyboard focus) across modes.
+ */
+export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, max, onClear }: ActionBarProps) {
+  const { pending } = actions;
+  const holdSelected = () => actions.hold(selectedSeats.map((s) => s.id));
+  const heldLabels = heldByMe.map(seatLabel);
+  const selectedLabels = selectedSeats.map(seatLabel);
+
+  return (
+    <div className="action-bar">
+      {actions.holdActive && heldUntil !== null ? (
+        <>
+          <div className="action-bar__info">
+            <p>
+              <strong>
+                {heldLabels.length} seat{heldLabels.length === 1 ? '' : 's'} held:
+              </strong>{' '}
+              <span data-testid="held-seats">{heldLabels.join(', ')}</span>
+            </p>
+            <Countdown key={heldUntil} heldUntil={heldUntil} onExpire={actions.onExpire} />
+          </div>
+          <div className="action-bar__buttons">
+            {selectedSeats.length ? (
+              <button type="button" className="btn" data-testid="hold-button" disabled={pending} onClick={holdSelected}>
+                Hold {selectedSeats.length} more
+              </button>
+            ) : null}
+            <button type="button" className="btn btn-ghost" data-testid="cancel-button" disabled={pending} onClick={actions.cancel}>
+              {actions.isReleasing ? 'Releasing…' : 'Cancel'}
+            </button>
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="confirm-button"
+              disabled={pending}
+              onClick={actions.confirm}
+            >
+              {actions.isBooking ? 'Booking…' : 'Pay & confirm'}
+            </button>
+          </div>
+        </>
+      ) : (
+        <>
+          <div className="action-bar__info">
+            {selectedLabels.length ? (
+              <p>
+                <strong>
+                  {selectedLabels.length} of {max} selected:
+                </strong>{' '}
+                <span data-testid="selected-seats">{selectedLabels.join(', ')}</span>
+              </p>
+            ) : (
+              <p className="muted">Pick up to {max} seats, then hold them while you pay.</p>
+            )}
+          </div>
+          <div className="action-bar__buttons">
+            {selectedLabels.length ? (
+              <button type="button" className="btn btn-ghost" onClick={onClear} disabled={pending}>
+                Clear
+              </button>
+            ) : null}
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="hold-button"
+              disabled={pending || !selectedSeats.length}
+              onClick={holdSelected}
+            >
+              {actions.isHolding
+                ? 'Holding…'
+                : actions.signedOut
+                  ? 'Sign in to hold'
+                  : selectedSeats.length
+                    ? `Hold ${selectedSeats.length} seat${selectedSeats.length === 1 ? '' : 's'}`
+                    : 'Hold seats'}
+            </button>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

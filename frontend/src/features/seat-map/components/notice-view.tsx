@@ -1,0 +1,68 @@
+import type { Notice } from '../utils/notice';
+
+export interface NoticeViewProps {
+  notice: Notice | null;
+  signIn: () => void;
+  onDismiss: () => void;
+  /** A seat action is in flight: no retry until it settles. */
+  pending: boolean;
+}
+
+export function NoticeView({ notice, signIn, onDismiss, pending }: NoticeViewProps) {
+  if (!notice) return null;
+  switch (notice.kind) {
+    case 'limit':
+      return (
+        <p className="alert alert-info" role="status" data-testid="limit-message">
+          You can select up to {notice.max} seats for this show.
+        </p>
+      );
+    case 'conflict':
+      return (
+        <div className="alert alert-warning" role="alert" data-testid="conflict-message">
+          <span>{notice.text}</span>
+          {notice.retry ? (
+            <button type="button" className="btn btn-small" onClick={notice.retry} disabled={pending}>
+              Try again
+            </button>
+          ) : (
+            <button type="button" className="btn btn-small btn-ghost" onClick={onDismiss}>
+              Dismiss
+            </button>
+          )}
+        </div>
+      );
+    case 'error':
+      return (
+        <div className="alert alert-error" role="alert" data-testid="error-message">
+          <span>{notice.text}</span>
+          {notice.retry ? (
+            <button type="button" className="btn btn-small" onClick={notice.retry} disabled={pending}>
+              Retry
+            </button>
+          ) : null}
+        </div>
+      );
+    case 'auth':
+      return (
+        <div className="alert alert-info" role="alert" data-testid="auth-message">
+          <span>Please sign in to hold and book seats.</span>
+          <button type="button" className="btn btn-small" onClick={signIn}>
+            Sign in
+          </button>
+        </div>
+      );
+    case 'expired':
+      return (
+        <div className="alert alert-warning" role="alert" data-testid="hold-expired">
+          <span>Your hold expired and the seats were released. Pick seats again to continue.</span>
+        </div>
+      );
+    case 'info':
+      return (
+        <p className="alert alert-info" role="status">
+          {notice.text}
+        </p>
+      );
+  }
+}

@@ -1,0 +1,83 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import type { Seat } from '@/types/api';
+import { seatsTakenNotice, type Notice } from '../utils/notice';
+import type { HallSeats } from './use-hall-seats';
+
+export const NO_SEATS: ReadonlySet<number> = new Set();
+
+/** The set less ids; the same set when nothing was removed (no re-render). */
+export function without(set: ReadonlySet<number>, ids: Iterable<number>): ReadonlySet<number> {
+  const next = new Set(set);
+  for (const id of ids) next.delete(id);
+  return next.size === set.size ? set : next;
+}
+
+export interface SeatSelectionOptions extends Pick<HallSeats, 'seatsById' | 'labelsFor'> {
+  seats: Seat[] | undefined;
+  /** Seats I already hold: they count towards the limit. */
+  heldCount: number;
+  max: number;
+  setNotice: Dispatch<SetStateAction<Notice | null>>;
+}
+
+/** The seats picked but not yet held, kept within the per-hold limit and in step with the polls. */
+export function useSeatSelection({ seats, seatsById, labelsFor, heldCount, max, setNotice }: SeatSelectionOptions) {
+  const [selected, setSelected] = useState<ReadonlySet<number>>(NO_SEATS);
+  const selectedSeats = useMemo(
+    () => (seats ?? []).filter((s) => s.status === 'available' && selected.has(s.id)),
+    [seats, selected],
+  );
+
+  // Latest values for the stable callbacks (toggle must not change, or every seat re-renders).
+  const latest = useRef({ seatsById, selected, heldCount, max });
+  useLayoutEffect(() => {
+    latest.current = { seatsById, selected, heldCount, max };
+  });
+
+  const toggle = useCallback(
+    (seatId: number) => {
+      const { seatsById: byId, selected: current, heldCount: held, max: limit } = latest.current;
+      const seat = byId.get(seatId);
+      if (!seat) return;
+      if (current.has(seatId)) {
+        setSelected((prev) => without(prev, [seatId]));
+        setNotice((n) => (n?.kind === 'limit' ? null : n));
+        return;
+      }
+      if (seat.status !== 'available') return;
+      if (current.size + held >= limit) {
+        setNotice({ kind: 'limit', max: limit });
+        return;
+      }
+      setSelected((prev) => {
+        if (prev.size + held >= limit) return prev;
+        const next = new Set(prev);
+        next.add(seatId);
+        return next;
+      });
+      setNotice((n) => (n?.kind === 'limit' || n?.kind === 'expired' || n?.kind === 'info' ? null : n));
+    },
+    [setNotice],
+  );
+
+  // A poll showed someone else took a seat I had selected: drop it and say so.
+  useEffect(() => {
+    if (!seats || !selected.size) return;
+    const gone = [...selected].filter((id) => seatsById.get(id)?.status !== 'available');
+    if (!gone.length) return;
+    // The poll is the outside world here; the selection follows it once per change.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setSelected((prev) => without(prev, gone));
+    const byOthers = gone.filter((id) => !seatsById.get(id)?.held_by_me);
+    if (byOthers.length) setNotice(seatsTakenNotice(labelsFor(byOthers)));
+  }, [seats, seatsById, selected, labelsFor, setNotice]);
+
+  const drop = useCallback((ids: number[]) => setSelected((prev) => without(prev, ids)), []);
+  const clear = useCallback(() => setSelected(NO_SEATS), []);
+  /** The selection as last rendered, for callbacks that outlive a render (a request's reply). */
+  const current = useCallback(() => latest.current.selected, []);
+
+  return { selected, selectedSeats, toggle, drop, clear, current };
+}
+
+export type SeatSelection = ReturnType<typeof useSeatSelection>;

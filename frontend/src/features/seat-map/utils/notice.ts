@@ -1,0 +1,73 @@
+import { errorMessage, isApiError } from '@/lib/api-client';
+import { listSeats } from '@/lib/format';
+
+/** The one message above the seat map. */
+export type Notice =
+  | { kind: 'limit'; max: number }
+  | { kind: 'conflict'; text: string; retry?: () => void }
+  | { kind: 'error'; text: string; retry?: () => void }
+  | { kind: 'auth' }
+  | { kind: 'expired' }
+  | { kind: 'info'; text: string };
+
+export type SeatAction = 'hold' | 'book' | 'release';
+
+const DONE: Record<SeatAction, string> = { hold: 'held', book: 'booked', release: 'released' };
+
+export interface NoticeContext {
+  /** Labels ("A1") for seat ids the server named. */
+  labelsFor: (ids: number[]) => string[];
+  /** Seats per hold for this show. */
+  max: number;
+  /** The selection when the error came back. */
+  selected: ReadonlySet<number>;
+  /** Sends the same request again. */
+  retry: () => void;
+}
+
+/** What to tell the viewer when a hold, book or release failed. */
+export function noticeForError(error: unknown, action: SeatAction, { labelsFor, max, selected, retry }: NoticeContext): Notice {
+  if (!isApiError(error)) return { kind: 'error', text: errorMessage(error), retry };
+  if (error.isRetryable) {
+    const why = error.status === 0 ? 'We could not reach the server' : 'The server had a problem';
+    return { kind: 'error', text: `${why}, so your seats were not ${DONE[action]}. Please try again.`, retry };
+  }
+  if (error.isAuthError) return { kind: 'auth' };
+  if (error.status !== 409) return { kind: 'error', text: error.detail };
+
+  const ids = error.seatIds ?? [];
+  const labels = listSeats(labelsFor(ids));
+  switch (error.code) {
+    case 'seat_unavailable': {
+      // The taken seats leave the selection; the rest stays for another try.
+      const rest = [...selected].filter((id) => !ids.includes(id)).length;
+      const text = ids.length
+        ? `Sorry, ${labels} ${ids.length === 1 ? 'was' : 'were'} just taken by someone else.${rest ? ' The rest of your selection is kept — hold again to continue.' : ''}`
+        : 'Sorry, some of those seats were just taken by someone else.';
+      return { kind: 'conflict', text };
+    }
+    case 'not_held':
+      return {
+        kind: 'conflict',
+        text: ids.length
+          ? `Your hold on ${labels} has expired or was released, so ${ids.length === 1 ? 'it' : 'they'} could not be booked. Nothing was charged.`
+          : 'Your hold has expired, so the seats could not be booked. Nothing was charged.',
+      };
+    case 'hold_limit':
+      return { kind: 'conflict', text: `You can hold at most ${max} seats for this show.` };
+    case 'lock_timeout':
+      return { kind: 'conflict', text: 'The hall is very busy right now and nothing was changed. Please try again.', retry };
+    case 'show_started':
+      return { kind: 'conflict', text: 'This show has already started, so seats can no longer be held or booked.' };
+    default:
+      return { kind: 'conflict', text: error.detail };
+  }
+}
+
+/** A poll showed that others took seats I had selected. */
+export function seatsTakenNotice(labels: string[]): Notice {
+  return {
+    kind: 'conflict',
+    text: `${listSeats(labels)} ${labels.length === 1 ? 'was' : 'were'} just taken by someone else and removed from your selection.`,
+  };
+}
