@@ -5,15 +5,16 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from booking import selectors
 from booking.exceptions import BookingError, InvalidRequest
 from booking.models import Booking, BookingSeat, Hall, Movie, Seat, SeatEvent, ShowSeat, Showtime, Venue
+from booking.selectors import schedule as selectors  # the call below reads selectors.hall_is_busy
 from booking.services.holds import release_holds_by_admin
 from booking.services.showtimes import (
     add_new_seats_to_upcoming_showtimes,
     checked_schedule,
     create_showtime,
     generate_seats,
+    reschedule_showtime,
 )
 
 
@@ -168,8 +169,14 @@ class ShowtimeAdmin(admin.ModelAdmin):
         return ["hall"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
+        if change:  # through the service, like a new showtime: the schedule's rules and the layout board
+            reschedule_showtime(
+                showtime=obj,
+                movie=obj.movie,
+                starts_at=obj.starts_at,
+                ends_at=obj.ends_at,
+                hold_ttl_seconds=obj.hold_ttl_seconds,
+            )
             return
         created = create_showtime(
             hall=obj.hall,

@@ -1,7 +1,7 @@
 """The OpenAPI description of the API (drf-spectacular): response shapes, the one error shape, links.
 
 Nothing here runs on a request. The serializers below only document what views build by hand
-(`booking.api.serializers.*_payload`, `selectors.hall_layout_json`); the fuzz tests
+(`booking.api.serializers.*_payload`, `layout_rendering.hall_layout_json`); the fuzz tests
 (`booking/tests/fuzz/`) check every response against them, so they cannot drift silently.
 """
 

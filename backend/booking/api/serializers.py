@@ -1,13 +1,20 @@
 """Input validation and output shapes of the API. Views stay thin; services stay HTTP-free."""
 
 import copy
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from booking.exceptions import InvalidRequest
-from booking.selectors import isoformat_utc
+
+
+def isoformat_utc(value: datetime) -> str:
+    """ISO 8601 with a Z suffix, the form DRF renders datetimes in: how every datetime the API serves is
+    written (the payloads below, the hall layout's pre-encoded JSON, and the renderer for the rest)."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class StrictIntegerField(serializers.IntegerField):

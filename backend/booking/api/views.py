@@ -15,10 +15,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from booking import selectors
 from booking.api import schema as doc
 from booking.api import serializers as s
+from booking.api.layout_rendering import conditional_layout
 from booking.exceptions import InvalidCredentials, InvalidRequest
+from booking.selectors.schedule import upcoming_showtimes, user_bookings
 from booking.services.accounts import api_token_for, register_user
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats, release_holds
@@ -147,7 +148,7 @@ class ShowListView(APIView):
         responses={200: doc.Showtime, **doc.errors(401)},
     )
     def get(self, request):
-        showtimes = selectors.upcoming_showtimes(now=timezone.now())
+        showtimes = upcoming_showtimes(now=timezone.now())
         return Response([s.showtime_payload(showtime) for showtime in showtimes])
 
 
@@ -172,7 +173,7 @@ class HallLayoutView(APIView):
         },
     )
     def get(self, request, show_id: int):
-        answer = selectors.conditional_layout(
+        answer = conditional_layout(
             showtime_id=show_id, user=request.user, now=timezone.now(), if_none_match=_if_none_match(request)
         )
         if answer.body is None:
@@ -212,7 +213,7 @@ class HoldSeatView(APIView):
         return Response(
             {
                 "detail": "Seats held.",
-                "held_until": selectors.isoformat_utc(result.held_until),
+                "held_until": s.isoformat_utc(result.held_until),
                 "seat_ids": result.seat_ids,
             }
         )
@@ -284,4 +285,4 @@ class BookingListView(APIView):
         responses={200: doc.BookingDetail, **doc.errors(401, 403)},
     )
     def get(self, request):
-        return Response([s.booking_detail_payload(b) for b in selectors.user_bookings(user=request.user)])
+        return Response([s.booking_detail_payload(b) for b in user_bookings(user=request.user)])

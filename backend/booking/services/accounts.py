@@ -1,4 +1,9 @@
-"""Moviegoer accounts."""
+"""Accounts: moviegoers (and the seed data's staff user) and their API tokens.
+
+One deliberate import from the HTTP framework: the API token is DRF's authtoken *model* (a table
+and a key generator, no HTTP code). This module is the only place that creates tokens; the API's
+authentication (booking/api/authentication.py) only reads them.
+"""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -27,5 +32,16 @@ def register_user(*, username: str, password: str, email: str = "") -> tuple:
 
 
 def api_token_for(*, user) -> str:
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+    """The user's API token, created on first use."""
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def ensure_user(*, username: str, password: str, staff: bool = False):
+    """The user of that name, created with that password (a superuser when `staff`) on first use; an
+    existing user keeps their password. For seed data: safe to repeat."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults={"is_staff": staff, "is_superuser": staff})
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user

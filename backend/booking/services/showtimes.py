@@ -1,4 +1,8 @@
-"""Scheduling: halls' seats and showtimes (with their per-showtime seat rows)."""
+"""Scheduling: venues, halls and their seats, movies, showtimes (with their per-showtime seat rows).
+
+The admin, the staff API and `seed_demo` all schedule through here, so a showtime always gets its
+seat rows and layout version slots, and the schedule's rules (checked_schedule, no overlap) hold.
+"""
 
 from datetime import datetime, timedelta
 
@@ -8,7 +12,11 @@ from psycopg import errors as pg_errors
 
 from booking.exceptions import InvalidRequest, ShowtimeOverlap
 from booking.models import Hall, LayoutVersion, Movie, Seat, ShowSeat, Showtime, Venue
-from booking.services.locking import bump_layout_version
+from booking.services.locking import bump_layout_version, layout_changed
+
+# Where the staff API puts a hall that names no venue, and what it shows when it names no movie.
+DEFAULT_VENUE = ("Boxoffice Central", "Springfield")
+DEFAULT_MOVIE = ("Stress Test", 90)
 
 
 def row_label(index: int) -> str:
@@ -41,12 +49,39 @@ def generate_seats(*, hall: Hall, rows: int, seats_per_row: int) -> int:
     return added
 
 
+def venue_named(*, name: str, city: str) -> Venue:
+    """The venue of that name and city, created on first use."""
+    return Venue.objects.get_or_create(name=name, city=city)[0]
+
+
+def movie_titled(*, title: str, duration_minutes: int) -> Movie:
+    """The movie of that title, created (with that running time) on first use."""
+    return Movie.objects.get_or_create(title=title, defaults={"duration_minutes": duration_minutes})[0]
+
+
 def create_hall(*, venue: Venue, name: str, rows: int, seats_per_row: int) -> Hall:
     """A new hall in the venue with a rows x seats grid."""
     with transaction.atomic():
         hall, created = Hall.objects.get_or_create(venue=venue, name=name)
         if not created:
             raise InvalidRequest(f"The venue already has a hall named {name!r}.")
+        generate_seats(hall=hall, rows=rows, seats_per_row=seats_per_row)
+    return hall
+
+
+def create_hall_by_ids(*, venue_id: int | None, name: str, rows: int, seats_per_row: int) -> Hall:
+    """The staff API's hall: in the venue with that id, or in the default venue when none is named."""
+    if venue_id is None:
+        venue = venue_named(name=DEFAULT_VENUE[0], city=DEFAULT_VENUE[1])
+    elif (venue := Venue.objects.filter(pk=venue_id).first()) is None:
+        raise InvalidRequest("No such venue.")
+    return create_hall(venue=venue, name=name, rows=rows, seats_per_row=seats_per_row)
+
+
+def ensure_hall(*, venue: Venue, name: str, rows: int, seats_per_row: int) -> Hall:
+    """The venue's hall of that name with at least a rows x seats grid (seed data: safe to repeat)."""
+    with transaction.atomic():
+        hall = Hall.objects.get_or_create(venue=venue, name=name)[0]
         generate_seats(hall=hall, rows=rows, seats_per_row=seats_per_row)
     return hall
 
@@ -121,7 +156,52 @@ def create_showtime(
                 [LayoutVersion(showtime=showtime, slot=slot) for slot in range(LayoutVersion.SLOTS)]
             )
     except IntegrityError as exc:
-        if isinstance(exc.__cause__, pg_errors.ExclusionViolation):
-            raise ShowtimeOverlap() from exc
-        raise
+        _raise_overlap(exc)
     return showtime
+
+
+def create_showtime_by_ids(
+    *,
+    hall_id: int,
+    movie_id: int | None,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    hold_ttl_seconds: int | None = None,
+) -> Showtime:
+    """The staff API's showtime: in the hall with that id, showing that movie or the default one."""
+    if (hall := Hall.objects.filter(pk=hall_id).first()) is None:
+        raise InvalidRequest("No such hall.")
+    if movie_id is None:
+        movie = movie_titled(title=DEFAULT_MOVIE[0], duration_minutes=DEFAULT_MOVIE[1])
+    elif (movie := Movie.objects.filter(pk=movie_id).first()) is None:
+        raise InvalidRequest("No such movie.")
+    return create_showtime(
+        hall=hall, movie=movie, starts_at=starts_at, ends_at=ends_at, hold_ttl_seconds=hold_ttl_seconds
+    )
+
+
+def reschedule_showtime(
+    *, showtime: Showtime, movie: Movie, starts_at: datetime, ends_at: datetime | None, hold_ttl_seconds: int | None
+) -> Showtime:
+    """Change what a showtime shows, when, and how long its holds last (the admin's edit form). The hall
+    stays: its seat rows belong to it. The layout's ETag moves with the header (layout selectors)."""
+    ends_at = checked_schedule(starts_at=starts_at, ends_at=ends_at, movie=movie, is_new=False)
+    if hold_ttl_seconds is not None and hold_ttl_seconds < 1:
+        raise InvalidRequest("A hold must last at least one second.")
+    changes = {"movie": movie, "starts_at": starts_at, "ends_at": ends_at, "hold_ttl_seconds": hold_ttl_seconds}
+    try:
+        with transaction.atomic():
+            Showtime.objects.filter(pk=showtime.pk).update(**changes)
+            layout_changed(showtime.pk)
+    except IntegrityError as exc:
+        _raise_overlap(exc)
+    for field, value in changes.items():  # only once it holds: a refusal leaves the caller's object as it was
+        setattr(showtime, field, value)
+    return showtime
+
+
+def _raise_overlap(exc: IntegrityError):
+    """The no-overlap exclusion constraint is the schedule's last line of defence: a clear 409."""
+    if isinstance(exc.__cause__, pg_errors.ExclusionViolation):
+        raise ShowtimeOverlap() from exc
+    raise exc

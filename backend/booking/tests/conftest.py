@@ -60,11 +60,10 @@ def _throttles_off(settings):
 
 def clear_process_caches() -> None:
     """Empty the per-process caches (token lookups, encoded layouts, the layout board)."""
-    from booking import selectors
-    from booking.api import authentication
+    from booking.api import authentication, layout_rendering
     from booking.layout_board import board
 
-    for cache in (authentication._cache, selectors._seat_plans, selectors._public_seats_cache):
+    for cache in (authentication._cache, layout_rendering._seat_plans, layout_rendering._public_seats_cache):
         cache.clear()
     board.drop()
 

@@ -1,14 +1,14 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from booking.models import Hall, Movie, Showtime, Venue
-from booking.services.accounts import api_token_for
-from booking.services.showtimes import create_showtime, generate_seats
+from booking.models import Showtime
+from booking.selectors.schedule import hall_is_busy
+from booking.services.accounts import api_token_for, ensure_user
+from booking.services.showtimes import DEFAULT_VENUE, create_showtime, ensure_hall, movie_titled, venue_named
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo12345"
@@ -26,16 +26,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            venue, _ = Venue.objects.get_or_create(name="Boxoffice Central", city="Springfield")
-            halls = []
-            for name, rows, per_row in HALLS:
-                hall, _ = Hall.objects.get_or_create(venue=venue, name=name)
-                generate_seats(hall=hall, rows=rows, seats_per_row=per_row)
-                halls.append(hall)
-            movies = [
-                Movie.objects.get_or_create(title=title, defaults={"duration_minutes": minutes})[0]
-                for title, minutes in MOVIES
+            venue = venue_named(name=DEFAULT_VENUE[0], city=DEFAULT_VENUE[1])
+            halls = [
+                ensure_hall(venue=venue, name=name, rows=rows, seats_per_row=per_row) for name, rows, per_row in HALLS
             ]
+            movies = [movie_titled(title=title, duration_minutes=minutes) for title, minutes in MOVIES]
             today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
             created = 0
             for day in range(DAYS + 1):
@@ -44,26 +39,18 @@ class Command(BaseCommand):
                     if starts_at <= timezone.now():
                         continue
                     for index, hall in enumerate(halls):
-                        if Showtime.objects.filter(
-                            hall=hall, starts_at__lt=starts_at + timedelta(hours=3), ends_at__gt=starts_at
-                        ).exists():
+                        # Already seeded (or an admin's showtime is there): the slot is the 3 hours from its start.
+                        slot_ends_at = starts_at + timedelta(hours=3)
+                        if hall_is_busy(
+                            hall_id=hall.pk, starts_at=starts_at, ends_at=slot_ends_at, ignore_showtime_id=None
+                        ):
                             continue
                         movie = movies[(day + slot + index) % len(movies)]
                         create_showtime(hall=hall, movie=movie, starts_at=starts_at)
                         created += 1
 
-            User = get_user_model()
-            demo, demo_created = User.objects.get_or_create(username=DEMO_USERNAME)
-            if demo_created:
-                demo.set_password(DEMO_PASSWORD)
-                demo.save()
-            api_token_for(user=demo)
-            admin, admin_created = User.objects.get_or_create(
-                username=ADMIN_USERNAME, defaults={"is_staff": True, "is_superuser": True}
-            )
-            if admin_created:
-                admin.set_password(ADMIN_PASSWORD)
-                admin.save()
+            api_token_for(user=ensure_user(username=DEMO_USERNAME, password=DEMO_PASSWORD))
+            ensure_user(username=ADMIN_USERNAME, password=ADMIN_PASSWORD, staff=True)
 
         upcoming = Showtime.objects.filter(starts_at__gt=timezone.now()).count()
         self.stdout.write(f"Demo data ready: {created} new showtimes, {upcoming} upcoming.")

@@ -3,8 +3,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from booking.api.serializers import isoformat_utc
 from booking.models import Booking, BookingSeat, ShowSeat
-from booking.selectors import isoformat_utc
 from booking.tests.conftest import make_showtime, seat_ids_of
 from booking.tests.invariants import assert_booking_invariants
 

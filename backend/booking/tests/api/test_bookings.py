@@ -1,5 +1,5 @@
+from booking.api.serializers import isoformat_utc
 from booking.models import Booking
-from booking.selectors import isoformat_utc
 from booking.tests.invariants import assert_booking_invariants
 
 from .helpers import BOOKINGS_URL, book, hold

@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from booking.api.serializers import isoformat_utc
 from booking.layout_board import board
 from booking.models import ShowSeat
-from booking.selectors import isoformat_utc
 from booking.services.holds import release_expired_holds
 from booking.tests.conftest import make_showtime
 from booking.tests.invariants import assert_booking_invariants

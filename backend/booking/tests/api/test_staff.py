@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from booking.api.serializers import isoformat_utc
 from booking.models import ShowSeat, Showtime
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats
@@ -67,6 +68,9 @@ def test_audit_reports_counts_seats_and_a_clean_database(staff_api, showtime, se
     assert counts["available"] == len(seats) - 2
     assert audit["booked_seats"][str(showtime.pk)][str(seats[0])]["username"] == user.username
     assert list(audit["held_seats"][str(showtime.pk)]) == [str(seats[1])]
+    # Written as every datetime the API serves (the selector hands the renderer a datetime).
+    held_until = ShowSeat.objects.get(showtime=showtime, seat_id=seats[1]).held_until
+    assert audit["held_seats"][str(showtime.pk)][str(seats[1])]["held_until"] == isoformat_utc(held_until)
 
 
 def test_audit_finds_a_corrupted_database(staff_api, showtime, seats):

@@ -1,5 +1,7 @@
 """Fault-injection helpers: the real app server (gunicorn with config/gunicorn.conf.py) on a free port, a
 row-lock blocker, a client operation log, and the checker every fault test runs over that log and the database.
+The server helpers (`app_server`, and `started_process` + `server_env` under it) are also how the tests of
+loadtest/ and scripts/ (the repository's tests/) start their servers.
 
 Outcomes of a client operation:
   ok       the server answered with the success status (the effect happened and was acknowledged);
@@ -71,50 +73,68 @@ class AppServer:
         return sorted(child.pid for child in psutil.Process(self.process.pid).children())
 
 
+def server_env(*, database_url: str, **overrides) -> dict[str, str]:
+    """The environment of a server a test starts: this process's, serving `database_url` with production
+    settings (DEBUG off, a SECRET_KEY), then `overrides`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "DEBUG": "false",
+        **{key: str(value) for key, value in overrides.items()},
+    }
+
+
+@contextmanager
+def started_process(argv: list[str], *, cwd: Path, env: dict, log_path: Path, ready, timeout: float, what: str):
+    """`argv` in a session of its own, its output in `log_path`; yields its Popen once `ready()` is true, or
+    fails with the log's tail if it exits or `timeout` seconds pass first. Its whole group is stopped on
+    exit, always (after whatever the caller checks at the end of its `with` block)."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"{what} did not come up:\n{log_path.read_text(errors='replace')[-4000:]}")
+            time.sleep(0.1)
+        yield process
+    finally:
+        stop_process_group(process)
+
+
 @contextmanager
 def app_server(*, database_url: str, log_path: Path, healthy: bool = True, **env_overrides):
     """The app server (gunicorn with config/gunicorn.conf.py, as `make run` starts it) serving `database_url`; killed
     (whole group) on exit, always. It is up when /api/health/ answers 200 (or, with healthy=False, answers
     at all). One worker with 4 threads unless WEB_CONCURRENCY/WEB_THREADS say otherwise."""
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        "DEBUG": "false",
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "1",
-        "WEB_THREADS": "4",
-        "REQUEST_LOG": "false",
-        "TOKEN_CACHE_SECONDS": "0",
-        **{key: str(value) for key, value in env_overrides.items()},
-    }
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            # No control socket: it would replace that of any other gunicorn on this machine.
-            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--no-control-socket", "config.wsgi"],
-            cwd=BACKEND,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = AppServer(process, f"http://127.0.0.1:{port}", log_path)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{server.base_url}/api/health/", timeout=2).status_code == 200 or not healthy:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the app server did not come up:\n{server.log_tail()}")
-            time.sleep(0.1)
-        yield server
-    finally:
-        stop_process_group(process)
+    base_url = f"http://127.0.0.1:{port}"
+    env = server_env(
+        database_url=database_url,
+        **{
+            "HOST": "127.0.0.1",
+            "PORT": port,
+            "WEB_CONCURRENCY": 1,
+            "WEB_THREADS": 4,
+            "REQUEST_LOG": "false",
+            "TOKEN_CACHE_SECONDS": 0,
+            **env_overrides,
+        },
+    )
+
+    def up() -> bool:
+        try:
+            return httpx.get(f"{base_url}/api/health/", timeout=2).status_code == 200 or not healthy
+        except httpx.HTTPError:
+            return False
+
+    # No control socket: it would replace that of any other gunicorn on this machine.
+    argv = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--no-control-socket", "config.wsgi"]
+    with started_process(
+        argv, cwd=BACKEND, env=env, log_path=log_path, ready=up, timeout=20, what="the app server"
+    ) as process:
+        yield AppServer(process, base_url, log_path)
 
 
 def stop_process_group(process: subprocess.Popen, timeout: float = 10) -> None:

@@ -1,16 +1,31 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from booking.exceptions import SeatUnavailable
 from booking.models import SeatEvent, ShowSeat
-from booking.selectors import seat_holder_at
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats, release_expired_holds, release_holds, release_holds_by_admin
 from booking.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def seat_holder_at(*, showtime_id: int, seat_id: int, at: datetime) -> SeatEvent | None:
+    """The `held` or `booked` event that gave the seat to someone at that moment, if anyone had it: the
+    question the history must be able to answer ("who had seat C7 at 20:01?"), asked as the admin would."""
+    last = (
+        SeatEvent.objects.filter(showtime_id=showtime_id, seat_id=seat_id, at__lte=at)
+        .select_related("user")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if last is None or last.event in {SeatEvent.Kind.RELEASED, SeatEvent.Kind.EXPIRED}:
+        return None
+    if last.event == SeatEvent.Kind.HELD and last.held_until <= at:
+        return None  # the hold had run out, swept or not
+    return last
 
 
 def events(showtime, seat_id) -> list[tuple]:

@@ -3,24 +3,14 @@
 The server is the production stack (gunicorn with config/gunicorn.conf.py, DEBUG off, started by the
 fault tests' app_server helper) on a free loopback port, pointed at the test database pytest-django
 created; the stress script registers its users through the API, creates its halls and showtimes with a
-staff token made here, and audits the database after each scenario. Its server-log check reads the
+staff token (tests/conftest.py), and audits the database after each scenario. Its server-log check reads the
 server log this test captures.
 """
 
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
-from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
 from booking.tests.faults.helpers import app_server, test_database_url
-
-REPO = Path(__file__).resolve().parents[3]
-BACKEND = REPO / "backend"
-STRESS = REPO / "loadtest" / "stress.py"
+from tests.helpers import assert_stress_small_passes
 
 pytestmark = [pytest.mark.stress, pytest.mark.django_db(transaction=True)]
 
@@ -36,32 +26,6 @@ def app_server_url(transactional_db, tmp_path):
         yield server.base_url, log_path
 
 
-@pytest.fixture
-def staff_token(transactional_db) -> str:
-    staff = get_user_model().objects.create_user(username="qa-staff", is_staff=True)
-    return Token.objects.create(user=staff).key
-
-
 def test_stress_small_run_passes(app_server_url, staff_token):
     base_url, log_path = app_server_url
-    started = time.monotonic()
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(STRESS),
-            "--small",
-            "--base-url",
-            base_url,
-            "--staff-token",
-            staff_token,
-            "--server-log",
-            str(log_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=50,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, f"stress run failed:\n{output}\n--- server log ---\n{log_path.read_text()[-4000:]}"
-    assert "7/7 scenarios passed" in output
-    assert time.monotonic() - started < 50
+    assert_stress_small_passes(base_url=base_url, staff_token=staff_token, server_log=log_path, seconds=50)

@@ -1,0 +1,178 @@
+"""The hall layout on the wire: its ETag, the conditional (If-None-Match) answer and its JSON bytes.
+
+The HTTP half of GET /api/hall-layout/<id>/; every read it needs is a selector (booking/selectors/layout.py).
+  * the ETag is a digest of the caller's layout state (the showtime's header, layout version and next hold
+    expiry, the caller's id, the hold limit); `conditional_layout` answers a poll whose If-None-Match is
+    current from the process's layout board (booking/layout_board.py) with no query at all.
+  * the body is built from pre-encoded JSON: each seat of a showtime is encoded once per public state and
+    kept per process (`_seat_plans`), the public seat list once per (showtime, version, next expiry)
+    (`_public_seats_cache`) and reused by every caller until a write or an expiry changes it; only the
+    caller's own holds are encoded per request and patched in.
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+import orjson
+from django.conf import settings
+
+from booking.api.serializers import isoformat_utc
+from booking.layout_board import LayoutHeader, board
+from booking.selectors.layout import STATUS_BY_CODE, LayoutState, layout_state, seat_plan, seat_statuses
+
+
+def _etag(showtime_id: int, header: LayoutHeader, user_id: int | None) -> str:
+    fingerprint = "|".join(
+        map(
+            str,
+            (
+                showtime_id,
+                header.version,
+                header.next_expiry,
+                user_id,
+                header.starts_at,
+                header.movie_title,
+                header.hall_name,
+                header.venue_name,
+                header.hold_ttl_seconds,
+                settings.MAX_SEATS_PER_HOLD,
+            ),
+        )
+    )
+    return '"' + hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest() + '"'
+
+
+def layout_etag(state: LayoutState) -> str:
+    """The ETag of the layout `state` was read for (strong, quoted)."""
+    return _etag(state.showtime_id, state.header, state.user_id)
+
+
+@dataclass(frozen=True)
+class LayoutAnswer:
+    etag: str
+    body: bytes | None  # None: not modified (the caller's If-None-Match holds the current ETag)
+
+
+def conditional_layout(*, showtime_id: int, user, now: datetime, if_none_match: set[str]) -> LayoutAnswer:
+    """A (conditional) layout read. While the process's layout board knows the showtime
+    (booking/layout_board.py), a poll whose If-None-Match is current is answered with no query."""
+    if if_none_match and (header := board.get(showtime_id, now)) is not None:
+        etag = _etag(showtime_id, header, user.pk if user.is_authenticated else None)
+        if etag in if_none_match:
+            return LayoutAnswer(etag=etag, body=None)
+    state = layout_state(showtime_id=showtime_id, user=user, now=now)
+    etag = layout_etag(state)
+    if etag in if_none_match:
+        return LayoutAnswer(etag=etag, body=None)
+    return LayoutAnswer(etag=etag, body=hall_layout_json(state=state, now=now))
+
+
+@dataclass(frozen=True)
+class _SeatPlan:
+    """A showtime's seats, pre-encoded in every public state. Changes only when the hall gains seats."""
+
+    seats: list[tuple[int, str, int]]  # (id, row, number) in display order
+    position: dict[int, int]  # seat id -> display index
+    display_index_by_id_order: list[int]  # k-th seat by id -> its display index
+    encoded: dict[str, list[bytes]]  # status code -> every seat's JSON in that state, display order
+
+
+@dataclass(frozen=True)
+class _PublicSeats:
+    key: tuple  # (version, next_expiry) it was built for
+    plan: _SeatPlan
+    encoded: list[bytes]  # each seat as the JSON an anonymous caller sees, display order
+    counts: dict[str, int]
+
+
+_MAX_CACHED_SHOWTIMES = 256
+_seat_plans: OrderedDict[int, _SeatPlan] = OrderedDict()
+_public_seats_cache: OrderedDict[int, _PublicSeats] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _remember(cache: OrderedDict, key: int, value) -> None:
+    with _cache_lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > _MAX_CACHED_SHOWTIMES:
+            cache.popitem(last=False)
+
+
+def _encode_seat(seat_id: int, row: str, number: int, status: str, held_until: str | None = None) -> bytes:
+    return orjson.dumps(
+        {
+            "id": seat_id,
+            "row": row,
+            "number": number,
+            "status": status,
+            "held_by_me": held_until is not None,
+            "held_until": held_until,
+        }
+    )
+
+
+def _seat_plan(showtime_id: int) -> _SeatPlan:
+    seats = seat_plan(showtime_id=showtime_id)
+    position = {seat_id: index for index, (seat_id, _, _) in enumerate(seats)}
+    plan = _SeatPlan(
+        seats=seats,
+        position=position,
+        display_index_by_id_order=[position[seat_id] for seat_id in sorted(position)],
+        encoded={
+            code: [_encode_seat(seat_id, row, number, status) for seat_id, row, number in seats]
+            for code, status in STATUS_BY_CODE.items()
+        },
+    )
+    _remember(_seat_plans, showtime_id, plan)
+    return plan
+
+
+def _public_seats(state: LayoutState, now: datetime) -> _PublicSeats:
+    # Built from data read after `state`, so the cached seats are never older than the version
+    # they are filed under: at worst an ETag lags its body, which costs a client one extra fetch.
+    key = (state.header.version, state.header.next_expiry)
+    cached = _public_seats_cache.get(state.showtime_id)
+    if cached is not None and cached.key == key:
+        return cached
+
+    seat_count, codes = seat_statuses(showtime_id=state.showtime_id, now=now)
+    plan = _seat_plans.get(state.showtime_id)
+    if plan is None or len(plan.seats) != seat_count:  # first use, or the hall gained seats
+        plan = _seat_plan(state.showtime_id)
+    encoded = [b""] * seat_count
+    for display_index, code in zip(plan.display_index_by_id_order, codes, strict=True):
+        encoded[display_index] = plan.encoded[code][display_index]
+    counts = {status: codes.count(code) for code, status in STATUS_BY_CODE.items()}
+    built = _PublicSeats(key=key, plan=plan, encoded=encoded, counts=counts)
+    _remember(_public_seats_cache, state.showtime_id, built)
+    return built
+
+
+def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
+    """The layout body for the caller `state` was read for, as JSON bytes."""
+    public = _public_seats(state, now)
+    encoded = public.encoded
+    if state.my_holds:
+        encoded = list(encoded)
+        for seat_id, held_until in state.my_holds.items():
+            index = public.plan.position.get(seat_id)
+            if index is not None:
+                _, row, number = public.plan.seats[index]
+                encoded[index] = _encode_seat(seat_id, row, number, "held", isoformat_utc(held_until))
+    header = orjson.dumps(
+        {
+            "show_id": state.showtime_id,
+            "hall_name": state.header.hall_name,
+            "venue_name": state.header.venue_name,
+            "movie_title": state.header.movie_title,
+            "starts_at": isoformat_utc(state.header.starts_at),
+            "hold_ttl_seconds": state.header.hold_ttl_seconds,
+            "max_seats_per_hold": settings.MAX_SEATS_PER_HOLD,
+            "counts": public.counts,
+        }
+    )
+    return b"".join((header[:-1], b',"seats":[', b",".join(encoded), b"]}"))

@@ -1,0 +1,108 @@
+"""Hall layout reads: what a showtime's seat map depends on, its seats in display order, their states.
+
+The layout is the hottest read (every open seat map polls it), so it is read in two layers:
+  * `layout_state` - one small query: the showtime's header, its layout version (sum of the
+    LayoutVersion slots every write bumps), its next hold expiry and the caller's own live holds.
+    The shared part (the header) is kept on the process's layout board (booking/layout_board.py, kept
+    current by LISTEN/NOTIFY), from which booking/api/layout_rendering.py answers a current conditional
+    poll with no query at all.
+  * the seats: `seat_plan` (the hall's seats in display order; static per showtime) and `seat_statuses`
+    (every seat's public state as one character). booking/api/layout_rendering.py encodes them once per
+    (showtime, version, next expiry) per process and patches the caller's own holds in.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection
+
+from booking.exceptions import ShowtimeNotFound
+from booking.layout_board import LayoutHeader, board
+from booking.seat_state import live_hold_sql
+
+# The first seven columns are LayoutHeader's fields, in its order; then the caller's holds.
+_LAYOUT_STATE_SQL = f"""
+SELECT st.starts_at, m.title, h.name, v.name, COALESCE(st.hold_ttl_seconds, %(default_ttl)s),
+       (SELECT COALESCE(SUM(lv.version), 0) FROM booking_layoutversion lv WHERE lv.showtime_id = st.id),
+       (SELECT MIN(ss.held_until) FROM booking_showseat ss
+         WHERE ss.showtime_id = st.id AND {live_hold_sql("ss")}),
+       ARRAY(SELECT ss.seat_id FROM booking_showseat ss
+              WHERE ss.held_by_id = %(user_id)s AND ss.showtime_id = st.id
+                AND {live_hold_sql("ss")} ORDER BY ss.seat_id),
+       ARRAY(SELECT ss.held_until FROM booking_showseat ss
+              WHERE ss.held_by_id = %(user_id)s AND ss.showtime_id = st.id
+                AND {live_hold_sql("ss")} ORDER BY ss.seat_id)
+FROM booking_showtime st
+JOIN booking_movie m ON m.id = st.movie_id
+JOIN booking_hall h ON h.id = st.hall_id
+JOIN booking_venue v ON v.id = h.venue_id
+WHERE st.id = %(showtime_id)s
+"""
+
+# The hall's seats in display order (rows A, B, ... Z, AA, ...; numbers ascending): static per showtime.
+_SEAT_PLAN_SQL = """
+SELECT ss.seat_id, se.row, se.number
+FROM booking_showseat ss JOIN booking_seat se ON se.id = ss.seat_id
+WHERE ss.showtime_id = %s
+ORDER BY length(se.row), se.row, se.number
+"""
+
+# Every seat's public status as one character (STATUS_BY_CODE), in seat-id order. An expired hold is a
+# free seat, swept or not. One short row instead of a thousand.
+_SEAT_STATUS_SQL = f"""
+SELECT count(*),
+       string_agg(CASE WHEN status = 'booked' THEN 'b'
+                       WHEN {live_hold_sql()} THEN 'h'
+                       ELSE 'a' END, '' ORDER BY seat_id)
+FROM booking_showseat WHERE showtime_id = %(showtime_id)s
+"""
+
+STATUS_BY_CODE = {"a": "available", "h": "held", "b": "booked"}  # seat_statuses' alphabet
+
+
+@dataclass(frozen=True)
+class LayoutState:
+    showtime_id: int
+    user_id: int | None  # the caller (None: anonymous)
+    header: LayoutHeader  # what every caller shares; its next_expiry is when the layout changes unwritten
+    my_holds: dict[int, datetime]  # the caller's live holds: seat id -> held_until
+
+
+def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
+    """What the caller's layout depends on; the header is also left on the layout board. Raises
+    ShowtimeNotFound."""
+    user_id = user.pk if user.is_authenticated else None
+    generation = board.generation()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LAYOUT_STATE_SQL,
+            {"showtime_id": showtime_id, "user_id": user_id, "now": now, "default_ttl": settings.HOLD_TTL_SECONDS},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise ShowtimeNotFound()
+    *shared, my_seat_ids, my_until = row
+    header = LayoutHeader(*shared)  # the query's columns are in LayoutHeader's field order
+    board.remember(showtime_id, header, read_at_generation=generation)
+    return LayoutState(
+        showtime_id=showtime_id,
+        user_id=user_id,
+        header=header,
+        my_holds=dict(zip(my_seat_ids, my_until, strict=True)),
+    )
+
+
+def seat_plan(*, showtime_id: int) -> list[tuple[int, str, int]]:
+    """The showtime's seats as (seat id, row, number), in display order."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SEAT_PLAN_SQL, [showtime_id])
+        return cursor.fetchall()
+
+
+def seat_statuses(*, showtime_id: int, now: datetime) -> tuple[int, str]:
+    """(number of seats, every seat's public status as one STATUS_BY_CODE character in seat-id order)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SEAT_STATUS_SQL, {"showtime_id": showtime_id, "now": now})
+        seat_count, codes = cursor.fetchone()
+    return seat_count, codes or ""

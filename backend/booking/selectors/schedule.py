@@ -1,0 +1,51 @@
+"""Schedule reads: upcoming showtimes with live seat counts, a hall's free slots, a user's bookings."""
+
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q
+
+from booking.models import Booking, BookingSeat, ShowSeat, Showtime
+from booking.seat_state import live_hold_q
+
+Status = ShowSeat.Status
+
+
+def upcoming_showtimes(*, now: datetime) -> list[Showtime]:
+    """Showtimes not yet started, soonest first, each annotated with live seat counts.
+
+    An expired hold counts as available.
+    """
+    return list(
+        Showtime.objects.filter(starts_at__gt=now)
+        .select_related("movie", "hall__venue")
+        .annotate(
+            seats_total=Count("show_seats"),
+            seats_booked=Count("show_seats", filter=Q(show_seats__status=Status.BOOKED)),
+            seats_held=Count("show_seats", filter=live_hold_q(now, "show_seats__")),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def hall_is_busy(*, hall_id: int, starts_at: datetime, ends_at: datetime, ignore_showtime_id: int | None) -> bool:
+    """Whether another showtime in the hall overlaps [starts_at, ends_at)."""
+    return (
+        Showtime.objects.filter(hall_id=hall_id, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(pk=ignore_showtime_id)
+        .exists()
+    )
+
+
+def user_bookings(*, user) -> list[Booking]:
+    """The user's bookings, newest first, with their showtime and seats."""
+    return list(
+        Booking.objects.filter(user=user)
+        .select_related("showtime__movie", "showtime__hall__venue")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=BookingSeat.objects.select_related("show_seat__seat").order_by("show_seat__seat_id"),
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
