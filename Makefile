@@ -15,7 +15,7 @@ help:
 	@echo "make run    - set up and serve Boxoffice at http://127.0.0.1:$${PORT:-8000}"
 	@echo "make test   - set up and run every test (backend on real PostgreSQL, frontend, browser)"
 	@echo "make dev    - Django (DEBUG) on :8000 + Vite dev server with hot reload on :5173"
-	@echo "make lint   - ruff check + format check"
+	@echo "make lint   - ruff check + format check, ESLint (frontend)"
 	@echo "make bench  - benchmarks;  make stress - QA stress run against BASE_URL"
 	@echo "make cluster - 2 app servers (:8000, :8001) + the sweeper on one database (CLUSTER_ARGS=--servers 3)"
 
@@ -54,7 +54,7 @@ run: $(VENV)/.installed frontend
 test: test-frontend test-backend
 
 test-frontend: frontend/node_modules/.installed
-	cd frontend && npm test
+	cd frontend && npm run lint && npm run typecheck && npm test
 
 test-backend: $(VENV)/.installed frontend browser
 	$(DEVSTACK) exec -- $(BIN)/python -m pytest
@@ -66,13 +66,20 @@ dev: $(VENV)/.installed frontend/node_modules/.installed
 	  (cd ../frontend && npm run dev -- --host 127.0.0.1) & \
 	  exec $(BIN)/python manage.py runserver 127.0.0.1:$${PORT:-8000}'
 
-lint: $(VENV)/.installed
-	$(BIN)/ruff check backend scripts loadtest deploy
-	$(BIN)/ruff format --check backend scripts loadtest deploy
+lint: $(VENV)/.installed frontend/node_modules/.installed
+	$(BIN)/ruff check backend scripts loadtest deploy tests
+	$(BIN)/ruff format --check backend scripts loadtest deploy tests
+	cd frontend && npm run lint
 
 format: $(VENV)/.installed
-	$(BIN)/ruff check --fix backend scripts loadtest deploy
-	$(BIN)/ruff format backend scripts loadtest deploy
+	$(BIN)/ruff check --fix backend scripts loadtest deploy tests
+	$(BIN)/ruff format backend scripts loadtest deploy tests
+
+# The frontend's API types from the backend's OpenAPI schema: writes frontend/openapi.json and
+# frontend/src/types/openapi.gen.ts (commit both; backend/booking/tests/api/test_frontend_types.py checks them).
+.PHONY: api-types
+api-types: $(VENV)/.installed frontend/node_modules/.installed
+	VENV_PYTHON=$(BIN)/python bash scripts/gen_api_types.sh
 
 # QA: hammer a running server (BASE_URL, default http://127.0.0.1:8000) and audit the result.
 stress: $(VENV)/.installed

@@ -17,7 +17,8 @@ const FEATURES = readdirSync(new URL('./src/features', import.meta.url), { withF
   .map((entry) => entry.name);
 
 export default defineConfig([
-  globalIgnores(['dist/', 'coverage/', 'node_modules/']),
+  // openapi.gen.ts is openapi-typescript's output (make api-types), not code we write.
+  globalIgnores(['dist/', 'coverage/', 'node_modules/', 'src/types/openapi.gen.ts']),
   js.configs.recommended,
   tseslint.configs.recommended,
   reactHooks.configs.flat.recommended,

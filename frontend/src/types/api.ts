@@ -1,77 +1,33 @@
-// Shapes of the Boxoffice backend API (all datetimes are ISO 8601 UTC strings).
+// Shapes of the Boxoffice backend API (all datetimes are ISO 8601 UTC strings), named for the app.
+// Thin aliases over openapi.gen.ts, which is generated from the backend's OpenAPI schema
+// (frontend/openapi.json): never edit either by hand, run `make api-types` (scripts/gen_api_types.sh).
+import type { components } from './openapi.gen';
 
-export interface User {
-  id: number;
-  username: string;
-}
+type Schemas = components['schemas'];
 
-export interface AuthResponse extends User {
-  token?: string;
-}
+/** GET /api/auth/me/. */
+export type User = Schemas['User'];
+/** POST /api/auth/login/ and /api/auth/register/. */
+export type AuthResponse = Schemas['UserWithToken'];
 
-export interface SeatCounts {
-  available: number;
-  held: number;
-  booked: number;
-}
+export type SeatCounts = Schemas['SeatCounts'];
 
-export interface Show {
-  id: number;
-  movie: { id: number; title: string; duration_minutes: number };
-  hall: { id: number; name: string };
-  venue: { id: number; name: string; city: string };
-  starts_at: string;
-  ends_at: string;
-  counts: SeatCounts;
-}
+/** An item of GET /api/shows/. */
+export type Show = Schemas['Showtime'];
 
-export type SeatStatus = 'available' | 'held' | 'booked';
+/** A seat of GET /api/hall-layout/{show_id}/. */
+export type Seat = Schemas['LayoutSeat'];
+export type SeatStatus = Seat['status'];
+export type HallLayout = Schemas['HallLayout'];
 
-export interface Seat {
-  id: number;
-  row: string;
-  number: number;
-  status: SeatStatus;
-  held_by_me: boolean;
-  held_until: string | null;
-}
+/** POST /api/hold-seat/. */
+export type HoldResponse = Schemas['HoldResult'];
+/** POST /api/release-seat/. */
+export type ReleaseResponse = Schemas['ReleaseResult'];
 
-export interface HallLayout {
-  show_id: number;
-  hall_name: string;
-  venue_name: string;
-  movie_title: string;
-  starts_at: string;
-  hold_ttl_seconds: number;
-  max_seats_per_hold: number;
-  counts: SeatCounts;
-  seats: Seat[];
-}
-
-export interface HoldResponse {
-  detail: string;
-  held_until: string;
-  seat_ids: number[];
-}
-
-export interface ReleaseResponse {
-  detail: string;
-  seat_ids: number[];
-}
-
-export interface Booking {
-  reference: string;
-  show_id: number;
-  seat_ids: number[];
-  created_at: string;
-  movie_title?: string;
-  starts_at?: string;
-  hall_name?: string;
-  venue_name?: string;
-  seats?: { id: number; row: string; number: number }[];
-}
-
-export interface BookResponse {
-  detail: string;
-  booking: Booking;
-}
+/** An item of GET /api/bookings/: the booking with its show and seats spelled out. */
+export type Booking = Schemas['BookingDetail'];
+/** The booking POST /api/book-seat/ answers with: ids only, no show or seat details. */
+export type BookingSummary = Schemas['BookingSummary'];
+/** POST /api/book-seat/. */
+export type BookResponse = Schemas['BookResult'];

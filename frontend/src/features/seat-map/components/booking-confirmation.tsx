@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
-import type { Booking } from '@/types/api';
+import type { BookingSummary } from '@/types/api';
 import { formatSeatRef, type SeatRef } from '@/lib/format';
 
 export function BookingConfirmation({
@@ -8,7 +8,7 @@ export function BookingConfirmation({
   seats,
   onDone,
 }: {
-  booking: Booking;
+  booking: BookingSummary;
   seats: SeatRef[];
   onDone: () => void;
 }) {

@@ -4,7 +4,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { isApiError } from '@/lib/api-client';
 import { useUser } from '@/lib/auth';
 import type { SeatRef } from '@/lib/format';
-import type { Booking } from '@/types/api';
+import type { BookingSummary } from '@/types/api';
 import { refetchHallLayout } from '../api/get-hall-layout';
 import { useBookSeats } from '../api/use-book-seats';
 import { useHoldSeats } from '../api/use-hold-seats';
@@ -31,7 +31,7 @@ export function useSeatActions({ showId, max, seatsById, heldByMe, heldUntil, la
   const bookMutation = useBookSeats();
   const releaseMutation = useReleaseSeats();
   const attempt = useAttemptKey();
-  const [confirmation, setConfirmation] = useState<{ booking: Booking; seats: SeatRef[] } | null>(null);
+  const [confirmation, setConfirmation] = useState<{ booking: BookingSummary; seats: SeatRef[] } | null>(null);
   // The held_until whose countdown ran out: that hold is over, whatever the last poll said.
   const [expiredHold, setExpiredHold] = useState<string | null>(null);
   const holdActive = heldUntil !== null && heldUntil !== expiredHold;
@@ -86,7 +86,8 @@ export function useSeatActions({ showId, max, seatsById, heldByMe, heldUntil, la
       {
         onSuccess: (res) => {
           attempt.end();
-          setConfirmation({ booking: res.booking, seats: res.booking.seats?.length ? res.booking.seats : seatRefs });
+          // The answer names the booked seats by id only: their labels come from the layout.
+          setConfirmation({ booking: res.booking, seats: seatRefs });
           selection.clear();
         },
         onError: (error) => {
