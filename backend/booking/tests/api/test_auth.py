@@ -343,3 +343,40 @@ def test_token_lookups_are_cached_for_a_few_seconds_then_rechecked(db, settings)
     authentication._cache.clear()
     settings.TOKEN_CACHE_SECONDS = 10
     assert client.get("/api/auth/me/").status_code == 401
+
+
+def test_a_deactivated_users_token_is_401_and_holds_nothing(showtime, seats, user):
+    token = Token.objects.create(user=user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    before = snapshot()
+
+    response = hold(client, showtime, [seats[0]])
+
+    assert_error(response, 401, "authentication_failed")
+    assert response.json()["detail"] == "User inactive or deleted."
+    assert snapshot() == before
+
+
+def test_a_token_loads_its_whole_user(db):
+    """The one-statement lookup fills every field the ORM would, so nothing downstream lazily re-queries."""
+    from booking.api.authentication import user_for_token
+    from booking.tests.factories import UserFactory
+
+    user = UserFactory(is_staff=True, first_name="Ada")
+    token = Token.objects.create(user=user)
+
+    loaded = user_for_token(token.key)
+
+    assert user_for_token("not-a-real-token") is None
+    assert loaded.get_deferred_fields() == set()
+    assert (loaded.pk, loaded.username, loaded.is_staff, loaded.first_name, loaded.password) == (
+        user.pk,
+        user.username,
+        True,
+        "Ada",
+        user.password,
+    )
+    assert loaded._state.adding is False
