@@ -488,7 +488,7 @@ def showtime_specs(runs: int, profile: bool) -> list[tuple[str, int]]:
     """(name, seats) of every showtime a run needs: one per run of a phase that uses its showtime up (it holds
     or sells seats), one for phases that only read, one for the profile."""
     specs = {phase.showtime(run): phase.seats for phase in PHASES if phase.seats for run in range(runs)}
-    return [*specs.items(), ("profile.0", 5000)] if profile else list(specs.items())
+    return [*specs.items(), ("profile.0", 5000), ("profile.flash", 1000)] if profile else list(specs.items())
 
 
 def manage(backend: Path, env: dict, *args: str) -> str:
@@ -1476,13 +1476,27 @@ def profile_worker(pid: int, seconds: int, out: Path) -> dict:
     }
 
 
-def run_profile(side: Side) -> dict | None:
-    """py-spy on one worker of the side while 64 clients hold distinct seats."""
+def _profile_hold(side: Side) -> tuple[str, float]:
+    load = asyncio.run(bench_hold_distinct(side.url, side.shows["profile.0"], side.pick(0, 500), 64, side.max_per_user))
+    return f"64 clients holding distinct seats ({load['holds_per_s']} holds/s during the profile)", load["holds_per_s"]
+
+
+def _profile_flash(side: Side) -> tuple[str, float]:
+    load = asyncio.run(bench_flash_sale(side.url, side.shows["profile.flash"], side.pick(500, 100), 100))
+    rate = load["bookings_per_s"]
+    return f"a flash sale, 1,000 seats, 100 clients ({rate} bookings/s during the profile)", rate
+
+
+PROFILE_LOADS = {"hold": _profile_hold, "flash": _profile_flash}
+
+
+def run_profile(side: Side, load_name: str) -> dict | None:
+    """py-spy on one worker of the side under one of PROFILE_LOADS."""
     workers = side.worker_pids()
     if not workers:
         log("profile: no worker process found, skipped")
         return None
-    log("profile: py-spy on one worker under hold load")
+    log(f"profile: py-spy on one worker under {load_name} load")
     spy: dict = {}
 
     def record() -> None:
@@ -1491,9 +1505,9 @@ def run_profile(side: Side) -> dict | None:
 
     thread = threading.Thread(target=record)
     thread.start()
-    load = asyncio.run(bench_hold_distinct(side.url, side.shows["profile.0"], side.pick(0, 500), 64, side.max_per_user))
+    load, _ = PROFILE_LOADS[load_name](side)
     thread.join()
-    return {**spy, "load_holds_per_s": load["holds_per_s"]}
+    return {**spy, "load": load}
 
 
 # --- figures and the cost model ---------------------------------------------------------------------------------
@@ -1803,11 +1817,10 @@ def compare_markdown(results: dict) -> list[str]:
 def profile_markdown(prof: dict) -> list[str]:
     total = prof["request_samples"] or 1
     return [
-        "# Profile of one gunicorn worker under hold load (generated)",
+        "# Profile of one gunicorn worker under load (generated)",
         "",
         f"py-spy record --gil (on-CPU: the thread holding the GIL; no --idle), 200 Hz, {prof['seconds']} s, "
-        f"{prof['request_samples']} samples. Load: 64 clients holding distinct seats "
-        f"({prof['load_holds_per_s']} holds/s during the profile).",
+        f"{prof['request_samples']} samples. Load: {prof['load']}.",
         "",
         "| Layer (innermost non-stdlib frame) | share of on-CPU samples |",
         "|---|---|",
@@ -1843,7 +1856,13 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks")
     p.add_argument("--quick", action="store_true", help="shorter phases (5 s instead of 10 s)")
-    p.add_argument("--profile", action="store_true", help="py-spy one worker under hold load (side A)")
+    p.add_argument(
+        "--profile",
+        nargs="?",
+        const="hold",
+        choices=sorted(PROFILE_LOADS),
+        help="py-spy one worker of side A under a load: hold (the default) or flash",
+    )
     p.add_argument("--workers", type=int, help="WEB_CONCURRENCY for gunicorn (default: its config)")
     p.add_argument("--threads", type=int, help="WEB_THREADS for gunicorn (default: its config)")
     p.add_argument("--port", type=int, default=0, help="port for the bench server (default: a free one)")
@@ -1905,7 +1924,7 @@ def main() -> int:
             for index, run in order:
                 run_phase(ctx, sides[index], phase, run)
         if args.profile:
-            results["profile"] = run_profile(sides[0])
+            results["profile"] = run_profile(sides[0], args.profile)
     # every server stopped here, the databases dropped, the worktree removed
     server_errors = [line for side in sides if side.server for line in side.server.log_errors()]
     results["server_log_errors"] = server_errors[:20]

@@ -30,7 +30,7 @@ import pytest
 from booking.tests.faults.helpers import BACKEND, Op, OpLog, app_server, check_faults_invariants, request
 
 USERS = 4
-SEATS_PER_USER = 60  # more than a few seconds of the loop can get through
+SEATS_PER_USER = 400  # more than the ~5 s of the loop can get through, however fast the server (~3 requests a seat)
 
 SEED = f"""
 import json
