@@ -2,16 +2,11 @@
 
 import multiprocessing
 import os
-import select
 import socket
 import time
 from contextlib import suppress
 
 from gunicorn.workers.gthread import STOP_KEEPALIVE_LINGER, ThreadWorker
-
-# How long a pool thread that has just answered on a kept-alive connection waits for that connection's
-# next request before handing it back to the poller (WEB_KEEPALIVE_LINGER_MS; 0 turns it off).
-KEEPALIVE_LINGER_MS = int(os.environ.get("WEB_KEEPALIVE_LINGER_MS", "2"))
 
 
 class CleanStopThreadWorker(ThreadWorker):
@@ -42,25 +37,6 @@ class CleanStopThreadWorker(ThreadWorker):
     def finish_request(self, conn, fs):
         self.handed_out.discard(conn)
         super().finish_request(conn, fs)
-
-    def handle(self, conn):
-        # Stock gthread sends every kept-alive connection back through the main thread after each
-        # request (completion callback, wake-up pipe, poller register/unregister, a new future): about a
-        # third of a worker's CPU per request in a flash sale (py-spy). A client with its next request
-        # already on the way is served here instead, while no other connection is waiting for a thread.
-        keepalive = super().handle(conn)
-        while keepalive is True and self.alive and self._next_request_soon(conn):
-            keepalive = super().handle(conn)
-        return keepalive
-
-    def _next_request_soon(self, conn) -> bool:
-        if conn.parser.unreader.buf.getbuffer().nbytes:  # read ahead with the last body: already here
-            return True
-        if KEEPALIVE_LINGER_MS <= 0 or self.tpool._work_queue.qsize():  # others queue for a thread
-            return False
-        poll = select.poll()
-        poll.register(conn.sock, select.POLLIN)
-        return bool(poll.poll(KEEPALIVE_LINGER_MS))
 
     def murder_pending(self):
         # Called on every turn of run()'s loops; once it stops accepting, the worker is draining.
@@ -106,7 +82,7 @@ errorlog = "-"
 control_socket_disable = True
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
-# --- Prometheus multiprocess mode (booking/observability/metrics.py) ---------------------------------------
+# --- Prometheus multiprocess mode (http_infra/observability/metrics.py) ---------------------------------------
 # Each worker is a process with its own counters: they write them to files in PROMETHEUS_MULTIPROC_DIR and
 # /metrics (answered by any worker) adds them up. The directory must start empty for every server run, so
 # unless one is given a fresh temporary one is made here (and removed on exit); a given one is emptied.
@@ -144,8 +120,8 @@ def on_exit(server):
         shutil.rmtree(_metrics_dir_created, ignore_errors=True)
 
 
-# Malformed HTTP that gunicorn refuses itself is answered in the API's JSON error shape (config/http_errors.py).
+# Malformed HTTP that gunicorn refuses itself is answered in the API's JSON error shape (http_infra/server_errors.py).
 # Installed here, in the master, so every forked worker has it.
-from config.http_errors import install as _install_json_errors  # noqa: E402
+from http_infra.server_errors import install as _install_json_errors  # noqa: E402
 
 _install_json_errors()
