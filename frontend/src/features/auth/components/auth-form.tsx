@@ -1,36 +1,68 @@
-import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { isApiError, errorMessage } from '@/lib/api-client';
 import { Field } from '@/components/field';
 import { useLogin, useRegister } from '../api/auth';
+import { useAuthSubmit } from '../hooks/use-auth-submit';
 
-/** Only allow in-app redirects after sign-in. */
-export function safeNext(next: string | null): string {
-  if (next && next.startsWith('/') && !next.startsWith('//')) return next;
-  return '/';
+export { safeNext } from '../hooks/use-auth-submit';
+
+interface AuthCardProps {
+  title: string;
+  onSubmit: (event: FormEvent) => void;
+  /** The form-level error, or null for none. */
+  alert: string | null;
+  pending: boolean;
+  submitLabel: string;
+  pendingLabel: string;
+  /** Where the other auth form lives, and how to offer it. */
+  switchTo: { path: string; prompt: string; label: string; next: string };
+  children: ReactNode;
+}
+
+/** The card both auth forms share: title, fields, error alert, submit and the link to the other form. */
+function AuthCard({ title, onSubmit, alert, pending, submitLabel, pendingLabel, switchTo, children }: AuthCardProps) {
+  const { path, prompt, label, next } = switchTo;
+  return (
+    <form className="card auth-card" onSubmit={onSubmit} noValidate>
+      <h1>{title}</h1>
+      {children}
+      {alert !== null ? (
+        <p className="alert alert-error" role="alert">
+          {alert}
+        </p>
+      ) : null}
+      <button type="submit" className="btn btn-primary btn-block" disabled={pending}>
+        {pending ? pendingLabel : submitLabel}
+      </button>
+      <p className="muted">
+        {prompt} <Link to={`${path}${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>{label}</Link>
+      </p>
+    </form>
+  );
 }
 
 export function LoginForm() {
-  const [params] = useSearchParams();
-  const next = safeNext(params.get('next'));
-  const navigate = useNavigate();
-  const loginMutation = useLogin();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const { next, onSubmit, error, pending } = useAuthSubmit(useLogin(), () => ({ username: username.trim(), password }));
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (loginMutation.isPending) return;
-    loginMutation.mutate(
-      { username: username.trim(), password },
-      { onSuccess: () => void navigate(next, { replace: true }) },
-    );
-  };
-
-  const error = loginMutation.error;
   return (
-    <form className="card auth-card" onSubmit={onSubmit} noValidate>
-      <h1>Sign in</h1>
+    <AuthCard
+      title="Sign in"
+      onSubmit={onSubmit}
+      alert={
+        error
+          ? isApiError(error) && error.code === 'invalid_credentials'
+            ? 'Wrong username or password.'
+            : errorMessage(error)
+          : null
+      }
+      pending={pending}
+      submitLabel="Sign in"
+      pendingLabel="Signing in…"
+      switchTo={{ path: '/register', prompt: 'New here?', label: 'Create an account', next }}
+    >
       <p className="hint" data-testid="demo-hint">
         Demo account: <code>demo</code> / <code>demo12345</code>
       </p>
@@ -52,50 +84,41 @@ export function LoginForm() {
         value={password}
         onChange={(e) => setPassword(e.target.value)}
       />
-      {error ? (
-        <p className="alert alert-error" role="alert">
-          {isApiError(error) && error.code === 'invalid_credentials'
-            ? 'Wrong username or password.'
-            : errorMessage(error)}
-        </p>
-      ) : null}
-      <button type="submit" className="btn btn-primary btn-block" disabled={loginMutation.isPending}>
-        {loginMutation.isPending ? 'Signing in…' : 'Sign in'}
-      </button>
-      <p className="muted">
-        New here? <Link to={`/register${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>Create an account</Link>
-      </p>
-    </form>
+    </AuthCard>
   );
 }
 
 export function RegisterForm() {
-  const [params] = useSearchParams();
-  const next = safeNext(params.get('next'));
-  const navigate = useNavigate();
-  const registerMutation = useRegister();
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const { next, onSubmit, error, pending } = useAuthSubmit(useRegister(), () => ({
+    username: username.trim(),
+    password,
+    email: email.trim() || undefined,
+  }));
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    if (registerMutation.isPending) return;
-    registerMutation.mutate(
-      { username: username.trim(), password, email: email.trim() || undefined },
-      { onSuccess: () => void navigate(next, { replace: true }) },
-    );
-  };
-
-  const error = registerMutation.error;
   const fieldErrors = isApiError(error) ? (error.errors ?? {}) : {};
   const otherErrors = Object.entries(fieldErrors)
     .filter(([k]) => !['username', 'password', 'email'].includes(k))
     .flatMap(([, v]) => v);
 
   return (
-    <form className="card auth-card" onSubmit={onSubmit} noValidate>
-      <h1>Create an account</h1>
+    <AuthCard
+      title="Create an account"
+      onSubmit={onSubmit}
+      alert={
+        error && (!isApiError(error) || !error.errors || otherErrors.length)
+          ? otherErrors.length
+            ? otherErrors.join(' ')
+            : errorMessage(error)
+          : null
+      }
+      pending={pending}
+      submitLabel="Create account"
+      pendingLabel="Creating account…"
+      switchTo={{ path: '/login', prompt: 'Already have an account?', label: 'Sign in', next }}
+    >
       <Field
         label="Username"
         name="username"
@@ -125,17 +148,6 @@ export function RegisterForm() {
         errors={fieldErrors.password}
         onChange={(e) => setPassword(e.target.value)}
       />
-      {error && (!isApiError(error) || !error.errors || otherErrors.length) ? (
-        <p className="alert alert-error" role="alert">
-          {otherErrors.length ? otherErrors.join(' ') : errorMessage(error)}
-        </p>
-      ) : null}
-      <button type="submit" className="btn btn-primary btn-block" disabled={registerMutation.isPending}>
-        {registerMutation.isPending ? 'Creating account…' : 'Create account'}
-      </button>
-      <p className="muted">
-        Already have an account? <Link to={`/login${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>Sign in</Link>
-      </p>
-    </form>
+    </AuthCard>
   );
 }

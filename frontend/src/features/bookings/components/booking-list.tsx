@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { errorMessage } from '@/lib/api-client';
+import { RetryAlert } from '@/components/retry-alert';
 import { formatDateTime, formatSeatRef } from '@/lib/format';
 import { useBookings } from '../api/bookings';
 
@@ -15,12 +16,9 @@ export function BookingList() {
   }
   if (!bookings) {
     return (
-      <div className="alert alert-error" role="alert">
-        <span>Could not load your bookings: {errorMessage(error)}</span>
-        <button type="button" className="btn btn-small" onClick={() => void refetch()}>
-          Retry
-        </button>
-      </div>
+      <RetryAlert tone="error" onRetry={() => void refetch()}>
+        Could not load your bookings: {errorMessage(error)}
+      </RetryAlert>
     );
   }
   if (!bookings.length) {

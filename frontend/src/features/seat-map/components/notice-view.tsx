@@ -1,3 +1,4 @@
+import { RetryAlert } from '@/components/retry-alert';
 import type { Notice } from '../utils/notice';
 
 export interface NoticeViewProps {
@@ -19,29 +20,22 @@ export function NoticeView({ notice, signIn, onDismiss, pending }: NoticeViewPro
       );
     case 'conflict':
       return (
-        <div className="alert alert-warning" role="alert" data-testid="conflict-message">
-          <span>{notice.text}</span>
-          {notice.retry ? (
-            <button type="button" className="btn btn-small" onClick={notice.retry} disabled={pending}>
-              Try again
-            </button>
-          ) : (
-            <button type="button" className="btn btn-small btn-ghost" onClick={onDismiss}>
-              Dismiss
-            </button>
-          )}
-        </div>
+        <RetryAlert
+          tone="warning"
+          testId="conflict-message"
+          onRetry={notice.retry}
+          retryLabel="Try again"
+          retryDisabled={pending}
+          onDismiss={onDismiss}
+        >
+          {notice.text}
+        </RetryAlert>
       );
     case 'error':
       return (
-        <div className="alert alert-error" role="alert" data-testid="error-message">
-          <span>{notice.text}</span>
-          {notice.retry ? (
-            <button type="button" className="btn btn-small" onClick={notice.retry} disabled={pending}>
-              Retry
-            </button>
-          ) : null}
-        </div>
+        <RetryAlert tone="error" testId="error-message" onRetry={notice.retry} retryDisabled={pending}>
+          {notice.text}
+        </RetryAlert>
       );
     case 'auth':
       return (

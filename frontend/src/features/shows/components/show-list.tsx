@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { dayKey, formatDay, formatDuration, formatTime } from '@/lib/format';
 import { errorMessage } from '@/lib/api-client';
+import { RetryAlert } from '@/components/retry-alert';
 import type { Show } from '@/types/api';
 import { useShows } from '../api/get-shows';
 
@@ -66,12 +67,9 @@ export function ShowList() {
   }
   if (!shows) {
     return (
-      <div className="alert alert-error" role="alert">
-        <span>Could not load showtimes: {errorMessage(error)}</span>
-        <button type="button" className="btn btn-small" onClick={() => void refetch()}>
-          Retry
-        </button>
-      </div>
+      <RetryAlert tone="error" onRetry={() => void refetch()}>
+        Could not load showtimes: {errorMessage(error)}
+      </RetryAlert>
     );
   }
   if (!groups.length) {
