@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from booking.exceptions import BookingError, InvalidRequest
 from booking.models import Booking, BookingSeat, Hall, Movie, Seat, SeatEvent, ShowSeat, Showtime, Venue
-from booking.selectors import schedule as selectors  # the call below reads selectors.hall_is_busy
+from booking.selectors.schedule import hall_is_busy
 from booking.services.holds import release_holds_by_admin
 from booking.services.showtimes import (
     add_new_seats_to_upcoming_showtimes,
@@ -124,9 +124,7 @@ class ShowtimeForm(forms.ModelForm):
             hall
             and starts_at
             and ends_at
-            and selectors.hall_is_busy(
-                hall_id=hall.pk, starts_at=starts_at, ends_at=ends_at, ignore_showtime_id=self.instance.pk
-            )
+            and hall_is_busy(hall_id=hall.pk, starts_at=starts_at, ends_at=ends_at, ignore_showtime_id=self.instance.pk)
         ):
             raise forms.ValidationError("This hall already has a showtime at that time.")
         return cleaned

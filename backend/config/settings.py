@@ -8,6 +8,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
+from http_infra.rates import parse_rates
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BASE_DIR.parent
 
@@ -42,7 +44,7 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
-CSRF_FAILURE_VIEW = "booking.api.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "http_infra.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,10 +65,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Outermost: times every request and counts it (metrics), and writes the request log line.
-    "booking.observability.middleware.ObservabilityMiddleware",
+    "http_infra.observability.middleware.ObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "booking.api.middleware.DocumentCSPMiddleware",
-    "booking.api.middleware.RequestBodyLimitMiddleware",
+    "http_infra.middleware.DocumentCSPMiddleware",
+    "http_infra.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks: turns a locked-out sign-in into a 429 (booking.api.errors.signin_locked_out).
+    # Last, as django-axes asks: turns a locked-out sign-in into a 429 (http_infra.errors.signin_locked_out).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -153,7 +155,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 REST_FRAMEWORK = {
     # Token first: an anonymous API call then gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "booking.api.authentication.CachedTokenAuthentication",
+        "http_infra.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -162,10 +164,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "booking.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Rate limits (booking/api/throttling.py): per view scope, per user, per anonymous IP.
+    # Rate limits (http_infra/throttling.py): per view scope, per user, per anonymous IP.
     # Only views with a throttle_scope (hold, book, login, register) are counted: a counted request
     # costs a round trip, and the seat map's polls are cheap reads better limited at the proxy.
-    "DEFAULT_THROTTLE_CLASSES": ["booking.api.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["http_infra.throttling.ScopedRateThrottle"],
     # Proxies in front of the app that append to X-Forwarded-For: 0 means the socket's address is the
     # client (a client-sent X-Forwarded-For is ignored); 1 behind one nginx; never more than are there.
     "NUM_PROXIES": env("NUM_PROXIES"),
@@ -182,11 +184,8 @@ THROTTLE_RATES = {
     "user": "600/min",
     "anon": "300/min",
 }
-THROTTLE_RATES.update(
-    (scope.strip(), rate.strip())
-    for scope, _, rate in (item.partition("=") for item in env.str("THROTTLE_RATES", default="").split(","))
-    if scope.strip()
-)
+# Checked here: a malformed rate stops the process at start, not each request it would limit.
+THROTTLE_RATES.update(parse_rates(env.str("THROTTLE_RATES", default="")))
 THROTTLE_CACHE = "throttle"
 # Counters live in Redis when REDIS_URL is set, otherwise in PostgreSQL (an UNLOGGED table).
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -215,10 +214,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "booking.api.schema.add_links",
-    ],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
 
 # Booking rules.
@@ -233,7 +229,7 @@ LOCK_TIMEOUT_MS = env("LOCK_TIMEOUT_MS")
 # How long a process may trust an API token it has already looked up (0: look it up every time).
 TOKEN_CACHE_SECONDS = env("TOKEN_CACHE_SECONDS")
 
-# Observability (booking/observability, docs/operations.md): one log line per request on the
+# Observability (http_infra/observability, docs/operations.md): one log line per request on the
 # "boxoffice.request" logger; /metrics answers loopback callers, a bearer token, or anyone if allowed.
 REQUEST_LOG = env.bool("REQUEST_LOG", default=True)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
@@ -288,16 +284,16 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Written by a background thread per process: request threads never wait on the stream.
     "handlers": {
-        "console": {"class": "booking.observability.logging.BackgroundStreamHandler", "formatter": "plain"},
+        "console": {"class": "http_infra.observability.logging.BackgroundStreamHandler", "formatter": "plain"},
         # A handler's filter (unlike a logger's) also sees the records of child loggers.
         "client_faults": {
-            "class": "booking.observability.logging.BackgroundStreamHandler",
+            "class": "http_infra.observability.logging.BackgroundStreamHandler",
             "formatter": "plain",
             "filters": ["client_fault"],
         },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL")},
-    "filters": {"client_fault": {"()": "booking.observability.log_filters.ClientFault"}},
+    "filters": {"client_fault": {"()": "http_infra.observability.log_filters.ClientFault"}},
     "loggers": {
         # A 409 is business as usual here, not a warning worth a log line per request.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
@@ -318,6 +314,6 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "booking.api.errors.signin_locked_out"
-AXES_CLIENT_IP_CALLABLE = "booking.api.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "http_infra.errors.signin_locked_out"
+AXES_CLIENT_IP_CALLABLE = "http_infra.throttling.client_ip"
 AXES_USERNAME_CALLABLE = "booking.backends.lockout_username"

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from booking.api.spa import spa_index
-from booking.observability.views import metrics_view, ready
+from http_infra.observability.views import metrics_view, ready
+from http_infra.spa import spa_index
 
 urlpatterns = [
     # Before the API's include: its catch-all would answer /api/ready/ with a JSON 404.
@@ -13,5 +13,5 @@ urlpatterns = [
     re_path(r"^(?!api/|admin/|static/|assets/).*$", spa_index, name="spa"),
 ]
 
-handler400 = "booking.api.errors.bad_request"
-handler500 = "booking.api.errors.server_error"
+handler400 = "http_infra.errors.bad_request"
+handler500 = "http_infra.errors.server_error"

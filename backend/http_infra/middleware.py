@@ -4,7 +4,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.handlers.wsgi import LimitedStream
 
-from booking.api.errors import json_error
+from http_infra.errors import json_error
 
 
 class RequestBodyLimitMiddleware:

@@ -7,6 +7,8 @@ per window, counted where every app process sees it:
     both atomic;
   * otherwise PostgreSQL: one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` on an UNLOGGED table
     (`RateCounter`): atomic, one round trip, no WAL flush. The sweeper deletes expired windows.
+    A deliberate exception to "every write goes through booking/services/": the counter is HTTP
+    bookkeeping, not a business write, and its one statement stays beside the throttle it serves.
 
 A fixed window lets a client spend up to twice its rate across a window boundary (the end of one
 minute and the start of the next); the rates are set with that in mind.
@@ -27,42 +29,15 @@ from django.core.cache import caches
 from django.db import connection
 from rest_framework.throttling import BaseThrottle
 
-logger = logging.getLogger(__name__)
+from http_infra.rates import parse_rate
 
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+logger = logging.getLogger(__name__)
 
 _COUNT_SQL = """
 INSERT INTO booking_ratecounter (key, hits, expires_at) VALUES (%s, 1, %s)
 ON CONFLICT (key) DO UPDATE SET hits = booking_ratecounter.hits + 1
 RETURNING hits
 """
-
-
-def parse_rate(rate: str | None) -> tuple[int, int] | None:
-    """ "120/min" -> (120, 60); "10/5min" -> (10, 300); None or "" -> None (no limit)."""
-    if not rate:
-        return None
-    num, _, period = str(rate).strip().partition("/")
-    period = period.strip().lower()
-    digits = "".join(ch for ch in period if ch.isdigit())
-    unit = period[len(digits) :][:1]
-    if unit not in _PERIODS or not num.strip().isdigit():
-        raise ValueError(f"Bad throttle rate {rate!r}: expected e.g. '120/min', '10/s', '1000/day'.")
-    return int(num), int(digits or 1) * _PERIODS[unit]
-
-
-def parse_rates(text: str) -> dict[str, str]:
-    """ "hold=120/min,login=10/min" -> {"hold": "120/min", "login": "10/min"} (each rate checked)."""
-    rates = {}
-    for item in text.split(","):
-        if not item.strip():
-            continue
-        scope, sep, rate = item.partition("=")
-        if not sep:
-            raise ValueError(f"Bad THROTTLE_RATES item {item!r}: expected scope=N/period.")
-        parse_rate(rate)
-        rates[scope.strip()] = rate.strip()
-    return rates
 
 
 class FixedWindowThrottle(BaseThrottle):

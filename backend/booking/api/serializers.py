@@ -1,4 +1,4 @@
-"""Input validation and output shapes of the API. Views stay thin; services stay HTTP-free."""
+"""Input validation of the API (the output shapes are in shapes.py). Views stay thin; services stay HTTP-free."""
 
 import copy
 from datetime import datetime
@@ -108,50 +108,6 @@ class RegisterSerializer(serializers.Serializer):
 class LoginSerializer(serializers.Serializer):
     username = StrictCharField(max_length=150)
     password = StrictCharField(max_length=128, trim_whitespace=False)
-
-
-def user_payload(user, token: str | None = None) -> dict:
-    payload = {"id": user.pk, "username": user.username}
-    if token is not None:
-        payload["token"] = token
-    return payload
-
-
-def showtime_payload(showtime) -> dict:
-    hall, venue, movie = showtime.hall, showtime.hall.venue, showtime.movie
-    held, booked = showtime.seats_held, showtime.seats_booked
-    return {
-        "id": showtime.pk,
-        "movie": {"id": movie.pk, "title": movie.title, "duration_minutes": movie.duration_minutes},
-        "hall": {"id": hall.pk, "name": hall.name},
-        "venue": {"id": venue.pk, "name": venue.name, "city": venue.city},
-        "starts_at": isoformat_utc(showtime.starts_at),
-        "ends_at": isoformat_utc(showtime.ends_at),
-        "counts": {"available": showtime.seats_total - held - booked, "held": held, "booked": booked},
-    }
-
-
-def booking_payload(booking, seat_ids: list[int]) -> dict:
-    return {
-        "reference": booking.reference,
-        "show_id": booking.showtime_id,
-        "seat_ids": seat_ids,
-        "created_at": isoformat_utc(booking.created_at),
-    }
-
-
-def booking_detail_payload(booking) -> dict:
-    """A booking with its show and seats spelled out, for the "my bookings" list."""
-    seats = [line.show_seat.seat for line in booking.lines.all()]
-    showtime = booking.showtime
-    return {
-        **booking_payload(booking, [seat.pk for seat in seats]),
-        "movie_title": showtime.movie.title,
-        "starts_at": isoformat_utc(showtime.starts_at),
-        "hall_name": showtime.hall.name,
-        "venue_name": showtime.hall.venue.name,
-        "seats": [{"id": seat.pk, "row": seat.row, "number": seat.number} for seat in seats],
-    }
 
 
 def validated_input(serializer_class, request) -> dict:

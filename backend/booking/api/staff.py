@@ -10,9 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking.api import schema as doc
+from booking.api import shapes
 from booking.api.serializers import MAX_ID, StrictCharField, StrictIntegerField, validated_input
 from booking.exceptions import InvalidRequest
-from booking.selectors import audit as selectors  # the call below reads selectors.audit_invariants
+from booking.selectors.audit import audit_invariants
 from booking.services.showtimes import create_hall_by_ids, create_showtime_by_ids
 
 _ID = re.compile(r"[0-9]{1,19}")
@@ -40,7 +41,7 @@ class StaffHallView(APIView):
         operation_id="staff_create_hall",
         summary="Staff: a hall with a rows x seats grid (in the given venue, or a default one)",
         request=HallInput,
-        responses={201: doc.StaffHall, **doc.errors(*doc.WRITE_ERRORS, 401, 403)},
+        responses={201: shapes.StaffHall, **doc.errors(*doc.WRITE_ERRORS, 401, 403)},
         tags=["staff"],
     )
     def post(self, request):
@@ -48,9 +49,7 @@ class StaffHallView(APIView):
         hall = create_hall_by_ids(
             venue_id=data.get("venue_id"), name=data["name"], rows=data["rows"], seats_per_row=data["seats_per_row"]
         )
-        return Response(
-            {"id": hall.pk, "name": hall.name, "capacity": hall.seats.count()}, status=status.HTTP_201_CREATED
-        )
+        return Response(shapes.StaffHall.render(hall), status=status.HTTP_201_CREATED)
 
 
 class StaffShowtimeView(APIView):
@@ -60,7 +59,7 @@ class StaffShowtimeView(APIView):
         operation_id="staff_create_showtime",
         summary="Staff: a showtime in a hall (its seats created with it)",
         request=ShowtimeInput,
-        responses={201: doc.StaffShowtime, **doc.errors(*doc.WRITE_ERRORS, 401, 403, 409)},
+        responses={201: shapes.StaffShowtime, **doc.errors(*doc.WRITE_ERRORS, 401, 403, 409)},
         tags=["staff"],
     )
     def post(self, request):
@@ -72,14 +71,7 @@ class StaffShowtimeView(APIView):
             ends_at=data.get("ends_at"),
             hold_ttl_seconds=data.get("hold_ttl_seconds"),
         )
-        return Response(
-            {
-                "id": showtime.pk,
-                "capacity": showtime.show_seats.count(),
-                "hold_ttl_seconds": showtime.effective_hold_ttl_seconds,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(shapes.StaffShowtime.render(showtime), status=status.HTTP_201_CREATED)
 
 
 class StaffAuditView(APIView):
@@ -89,7 +81,7 @@ class StaffAuditView(APIView):
         operation_id="staff_audit",
         summary="Staff: audit the booking invariants",
         parameters=[doc.AUDIT_SHOW_ID],
-        responses={200: doc.Audit, **doc.errors(400, 401, 403)},
+        responses={200: shapes.Audit, **doc.errors(400, 401, 403)},
         tags=["staff"],
     )
     def get(self, request):
@@ -98,4 +90,4 @@ class StaffAuditView(APIView):
         if not all(_ID.fullmatch(value) and int(value) <= MAX_ID for value in values):
             raise InvalidRequest("show_id must be a whole number (ASCII digits).")
         ids = [int(value) for value in values]
-        return Response(selectors.audit_invariants(now=timezone.now(), showtime_ids=ids))
+        return Response(shapes.Audit.render(audit_invariants(now=timezone.now(), showtime_ids=ids)))

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from booking.api import staff, views
-from booking.api.errors import api_not_found
+from http_infra.errors import api_not_found
 
 urlpatterns = [
     # The hot endpoints first: URL resolution tries the patterns in order.

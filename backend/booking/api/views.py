@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from booking.api import schema as doc
 from booking.api import serializers as s
+from booking.api import shapes
 from booking.api.layout_rendering import conditional_layout
 from booking.exceptions import InvalidCredentials, InvalidRequest
 from booking.selectors.schedule import upcoming_showtimes, user_bookings
@@ -35,7 +36,7 @@ class HealthView(APIView):
     @extend_schema(
         operation_id="health",
         summary="Is the database reachable?",
-        responses={200: doc.Health, 503: doc.Health},
+        responses={200: shapes.Health, 503: shapes.Health},
     )
     def get(self, request):
         try:
@@ -43,11 +44,8 @@ class HealthView(APIView):
                 cursor.execute("SELECT 1")
                 cursor.fetchone()
         except Exception:  # any failure to reach the database means "not healthy"
-            return JsonResponse({"status": "unavailable"}, status=503)
-        return JsonResponse({"status": "ok"})
-
-
-health = HealthView.as_view()
+            return JsonResponse(shapes.Health.render({"status": "unavailable"}), status=503)
+        return JsonResponse(shapes.Health.render({"status": "ok"}))
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -63,11 +61,11 @@ class CsrfView(APIView):
     @extend_schema(
         operation_id="csrf",
         summary="Set the CSRF cookie (`csrftoken`)",
-        responses={200: doc.Detail, **doc.errors(429)},
+        responses={200: shapes.Detail, **doc.errors(429)},
         auth=[],
     )
     def get(self, request):
-        return Response({"detail": "CSRF cookie set."})
+        return Response(shapes.Detail.render({"detail": "CSRF cookie set."}))
 
 
 class RegisterView(APIView):
@@ -79,14 +77,14 @@ class RegisterView(APIView):
         operation_id="register",
         summary="Create an account and sign in (session cookie + token)",
         request=s.RegisterSerializer,
-        responses={201: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS, 409, 429, conflict=None)},
+        responses={201: shapes.UserWithToken, **doc.errors(*doc.WRITE_ERRORS, 409, 429, conflict=None)},
         auth=[],
     )
     def post(self, request):
         data = s.validated_input(s.RegisterSerializer, request)
         user, token = register_user(**data)
         login(request, user, backend="booking.backends.CaseInsensitiveModelBackend")
-        return Response(s.user_payload(user, token), status=status.HTTP_201_CREATED)
+        return Response(shapes.UserWithToken.render(user, context={"token": token}), status=status.HTTP_201_CREATED)
 
 
 class LoginView(APIView):
@@ -98,7 +96,7 @@ class LoginView(APIView):
         operation_id="login",
         summary="Sign in (session cookie + token); 401 `invalid_credentials` when wrong",
         request=s.LoginSerializer,
-        responses={200: doc.UserWithToken, **doc.errors(*doc.WRITE_ERRORS, 401, 429)},
+        responses={200: shapes.UserWithToken, **doc.errors(*doc.WRITE_ERRORS, 401, 429)},
         auth=[],
     )
     def post(self, request):
@@ -108,7 +106,7 @@ class LoginView(APIView):
         if user is None:
             raise InvalidCredentials()
         login(request, user)
-        return Response(s.user_payload(user, api_token_for(user=user)))
+        return Response(shapes.UserWithToken.render(user, context={"token": api_token_for(user=user)}))
 
 
 class LogoutView(APIView):
@@ -118,11 +116,11 @@ class LogoutView(APIView):
         operation_id="logout",
         summary="Sign out (ends the session)",
         request=None,
-        responses={200: doc.Detail, **doc.errors(401, 403, 413)},
+        responses={200: shapes.Detail, **doc.errors(401, 403, 413)},
     )
     def post(self, request):
         logout(request)
-        return Response({"detail": "Signed out."})
+        return Response(shapes.Detail.render({"detail": "Signed out."}))
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
@@ -130,10 +128,10 @@ class MeView(APIView):
     @extend_schema(
         operation_id="me",
         summary="Who am I (also sets the CSRF cookie)",
-        responses={200: doc.User, **doc.errors(401, 403)},
+        responses={200: shapes.User, **doc.errors(401, 403)},
     )
     def get(self, request):
-        return Response(s.user_payload(request.user))
+        return Response(shapes.User.render(request.user))
 
 
 # --- schedule and seats ---------------------------------------------------------------------------
@@ -145,11 +143,10 @@ class ShowListView(APIView):
     @extend_schema(
         operation_id="list_shows",
         summary="Upcoming showtimes, soonest first, with live seat counts",
-        responses={200: doc.Showtime, **doc.errors(401)},
+        responses={200: shapes.Showtime(many=True), **doc.errors(401)},
     )
     def get(self, request):
-        showtimes = upcoming_showtimes(now=timezone.now())
-        return Response([s.showtime_payload(showtime) for showtime in showtimes])
+        return Response(shapes.Showtime.render(upcoming_showtimes(now=timezone.now()), many=True))
 
 
 def _if_none_match(request) -> set[str]:
@@ -167,7 +164,7 @@ class HallLayoutView(APIView):
         summary="A showtime's seat map (ETag; If-None-Match gives 304)",
         parameters=[doc.IF_NONE_MATCH, doc.ETAG],
         responses={
-            200: doc.HallLayout,
+            200: shapes.HallLayout,
             304: OpenApiResponse(description="Not modified: the `If-None-Match` tag is current. No body."),
             **doc.errors(401, 404),
         },
@@ -195,7 +192,7 @@ class HoldSeatView(APIView):
         summary="Hold seats, all or none (re-holding your own seat keeps its expiry)",
         request=s.SeatSelectionSerializer,
         responses={
-            200: doc.HoldResult,
+            200: shapes.HoldResult,
             **doc.errors(
                 *doc.WRITE_ERRORS,
                 401,
@@ -211,11 +208,9 @@ class HoldSeatView(APIView):
         data = s.validated_input(s.SeatSelectionSerializer, request)
         result = hold_seats(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
         return Response(
-            {
-                "detail": "Seats held.",
-                "held_until": s.isoformat_utc(result.held_until),
-                "seat_ids": result.seat_ids,
-            }
+            shapes.HoldResult.render(
+                {"detail": "Seats held.", "held_until": result.held_until, "seat_ids": result.seat_ids}
+            )
         )
 
 
@@ -232,7 +227,7 @@ class BookSeatView(APIView):
         request=s.SeatSelectionSerializer,
         parameters=[doc.IDEMPOTENCY_KEY, doc.IDEMPOTENT_REPLAYED],
         responses={
-            201: doc.BookResult,
+            201: shapes.BookResult,
             **doc.errors(
                 *doc.WRITE_ERRORS,
                 401,
@@ -254,8 +249,7 @@ class BookSeatView(APIView):
             user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"], idempotency_key=key
         )
         response = Response(
-            {"detail": "Booked.", "booking": s.booking_payload(result.booking, result.seat_ids)},
-            status=status.HTTP_201_CREATED,
+            shapes.BookResult.render({"detail": "Booked.", "booking": result}), status=status.HTTP_201_CREATED
         )
         if result.replayed:
             response["Idempotent-Replayed"] = "true"
@@ -268,21 +262,21 @@ class ReleaseSeatView(APIView):
         summary="Release your holds now, all or none",
         request=s.SeatSelectionSerializer,
         responses={
-            200: doc.ReleaseResult,
+            200: shapes.ReleaseResult,
             **doc.errors(*doc.WRITE_ERRORS, 401, 403, 404, 409, conflict="`not_held`, `lock_timeout`"),
         },
     )
     def post(self, request):
         data = s.validated_input(s.SeatSelectionSerializer, request)
         seat_ids = release_holds(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
-        return Response({"detail": "Released.", "seat_ids": seat_ids})
+        return Response(shapes.ReleaseResult.render({"detail": "Released.", "seat_ids": seat_ids}))
 
 
 class BookingListView(APIView):
     @extend_schema(
         operation_id="my_bookings",
         summary="Your bookings, newest first",
-        responses={200: doc.BookingDetail, **doc.errors(401, 403)},
+        responses={200: shapes.BookingDetail(many=True), **doc.errors(401, 403)},
     )
     def get(self, request):
-        return Response([s.booking_detail_payload(b) for b in user_bookings(user=request.user)])
+        return Response(shapes.BookingDetail.render(user_bookings(user=request.user), many=True))

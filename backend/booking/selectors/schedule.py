@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 
 from booking.models import Booking, BookingSeat, ShowSeat, Showtime
 from booking.seat_state import live_hold_q
@@ -11,9 +11,8 @@ Status = ShowSeat.Status
 
 
 def upcoming_showtimes(*, now: datetime) -> list[Showtime]:
-    """Showtimes not yet started, soonest first, each annotated with live seat counts.
-
-    An expired hold counts as available.
+    """Showtimes not yet started, soonest first, each annotated with live seat counts (seats_total,
+    seats_booked, seats_held, seats_available). An expired hold counts as available.
     """
     return list(
         Showtime.objects.filter(starts_at__gt=now)
@@ -23,6 +22,7 @@ def upcoming_showtimes(*, now: datetime) -> list[Showtime]:
             seats_booked=Count("show_seats", filter=Q(show_seats__status=Status.BOOKED)),
             seats_held=Count("show_seats", filter=live_hold_q(now, "show_seats__")),
         )
+        .annotate(seats_available=F("seats_total") - F("seats_booked") - F("seats_held"))
         .order_by("starts_at", "pk")
     )
 

@@ -2,7 +2,7 @@
 
 One deliberate import from the HTTP framework: the API token is DRF's authtoken *model* (a table
 and a key generator, no HTTP code). This module is the only place that creates tokens; the API's
-authentication (booking/api/authentication.py) only reads them.
+authentication (http_infra/authentication.py) only reads them.
 """
 
 from django.contrib.auth import get_user_model

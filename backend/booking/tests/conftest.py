@@ -60,8 +60,9 @@ def _throttles_off(settings):
 
 def clear_process_caches() -> None:
     """Empty the per-process caches (token lookups, encoded layouts, the layout board)."""
-    from booking.api import authentication, layout_rendering
+    from booking.api import layout_rendering
     from booking.layout_board import board
+    from http_infra import authentication
 
     for cache in (authentication._cache, layout_rendering._seat_plans, layout_rendering._public_seats_cache):
         cache.clear()

@@ -18,6 +18,7 @@ _SETTINGS_VARS = (
     "HOLD_TTL_SECONDS",
     "MAX_SEATS_PER_HOLD",
     "LOCK_TIMEOUT_MS",
+    "THROTTLE_RATES",
     "DJANGO_SETTINGS_MODULE",
 )
 
@@ -120,3 +121,15 @@ def test_debug_without_secret_key_uses_a_random_development_key():
     assert (debug, insecure) == ("True", "True")
     assert int(length) >= 50
     assert second.stdout != third.stdout
+
+
+def test_a_malformed_throttle_rate_stops_the_process_at_start():
+    bad = _run(["-c", "import config.settings"], _production_env(THROTTLE_RATES="hold=lots"))
+    good = _run(
+        ["-c", "from config import settings; print(settings.THROTTLE_RATES['hold'], settings.THROTTLE_RATES['book'])"],
+        _production_env(THROTTLE_RATES="hold=5/s"),
+    )
+
+    assert bad.returncode != 0
+    assert "Bad throttle rate 'lots'" in bad.stderr
+    assert good.stdout.split() == ["5/s", "60/min"], good.stderr

@@ -13,7 +13,7 @@ import orjson
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject, empty
 
-from booking.observability import metrics
+from http_infra.observability import metrics
 
 logger = logging.getLogger("boxoffice.request")
 

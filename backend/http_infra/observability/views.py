@@ -11,7 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from booking.observability.metrics import scrape_registry
+from http_infra.observability.metrics import scrape_registry
 
 # --- /metrics ------------------------------------------------------------------------------------------------
 

@@ -3,10 +3,9 @@
 import pytest
 from rest_framework.test import APIClient
 
-from booking.api.throttling import parse_rate, parse_rates
 from booking.models import RateCounter
-
-from .helpers import HOLD_URL, LOGIN_URL, SHOWS_URL, assert_error
+from booking.tests.api.helpers import HOLD_URL, LOGIN_URL, SHOWS_URL, assert_error
+from http_infra.rates import parse_rate, parse_rates
 
 PASSWORD = "s3cret-pass-123"  # the factories' password
 

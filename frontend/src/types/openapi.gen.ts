@@ -296,8 +296,8 @@ export interface components {
             available: number;
         };
         BookResult: {
-            booking: components["schemas"]["BookingSummary"];
             detail: string;
+            booking: components["schemas"]["BookingSummary"];
         };
         BookedSeat: {
             id: number;

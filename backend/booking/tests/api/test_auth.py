@@ -327,8 +327,8 @@ def test_token_lookups_are_cached_for_a_few_seconds_then_rechecked(db, settings)
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    from booking.api import authentication
     from booking.tests.factories import UserFactory
+    from http_infra import authentication
 
     token = Token.objects.create(user=UserFactory())
     client = APIClient()
@@ -362,8 +362,8 @@ def test_a_deactivated_users_token_is_401_and_holds_nothing(showtime, seats, use
 
 def test_a_token_loads_its_whole_user(db):
     """The one-statement lookup fills every field the ORM would, so nothing downstream lazily re-queries."""
-    from booking.api.authentication import user_for_token
     from booking.tests.factories import UserFactory
+    from http_infra.authentication import user_for_token
 
     user = UserFactory(is_staff=True, first_name="Ada")
     token = Token.objects.create(user=user)

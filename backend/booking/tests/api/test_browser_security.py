@@ -79,7 +79,7 @@ def test_csrf_failure_on_api_path_is_json(db):
     # Django's own CSRF middleware (not DRF) rejects this: the failure view answers in the API's shape.
     from django.test import RequestFactory
 
-    from booking.api.errors import csrf_failure
+    from http_infra.errors import csrf_failure
 
     response = csrf_failure(RequestFactory().post("/api/auth/logout/"), reason="CSRF cookie not set.")
     assert response.status_code == 403

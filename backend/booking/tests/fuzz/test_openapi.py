@@ -8,6 +8,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
 from booking.tests.fuzz.conftest import openapi_schema
+from booking.tests.fuzz.links import with_links
 
 SEAT_WRITES = ["/api/hold-seat/", "/api/book-seat/", "/api/release-seat/"]
 ERROR_REFS = {"#/components/schemas/Error", "#/components/schemas/SeatConflict"}
@@ -107,7 +108,7 @@ def test_hall_layout_documents_its_body_304_and_etag():
 
 
 def test_booking_flow_links():
-    paths = openapi_schema()["paths"]
+    paths = with_links(openapi_schema())["paths"]
     assert "GetLayout" in paths["/api/shows/"]["get"]["responses"]["200"]["links"]
     assert "HoldSeat0" in paths["/api/hall-layout/{show_id}/"]["get"]["responses"]["200"]["links"]
     assert {"BookHeldSeats", "ReleaseHeldSeats"} <= paths["/api/hold-seat/"]["post"]["responses"]["200"]["links"].keys()

@@ -14,6 +14,7 @@ from schemathesis.config import SchemathesisConfig
 from booking.api.serializers import MAX_ID
 from booking.tests.conftest import clear_process_caches
 from booking.tests.fuzz.conftest import STAFF_TOKEN, USER_TOKEN, openapi_schema
+from booking.tests.fuzz.links import with_links
 from booking.tests.invariants import assert_booking_invariants
 
 MAX_EXAMPLES = 25
@@ -47,7 +48,7 @@ CONFIG = {
 
 def load_schema(app, config: dict = CONFIG, token: str = USER_TOKEN):
     config = {**config, "auth": {"openapi": {"tokenAuth": {"api_key": f"Token {token}"}}}}
-    schema = schemathesis.openapi.from_dict(openapi_schema(), config=SchemathesisConfig.from_dict(config))
+    schema = schemathesis.openapi.from_dict(with_links(openapi_schema()), config=SchemathesisConfig.from_dict(config))
     schema.app = app
     return schema
 

@@ -7,7 +7,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from booking.models import ShowSeat
-from booking.tests.observability.helpers import scrape, value
+from http_infra.tests.observability.helpers import scrape, value
 
 pytestmark = pytest.mark.django_db
 
@@ -129,8 +129,8 @@ def test_metrics_answers_get_only(local):
 def test_lock_timeouts_have_their_own_counter(rf):
     from rest_framework.response import Response
 
-    from booking.observability import metrics
-    from booking.observability.middleware import ObservabilityMiddleware
+    from http_infra.observability import metrics
+    from http_infra.observability.middleware import ObservabilityMiddleware
 
     request = rf.post("/api/book-seat/")
     request.resolver_match = type("Match", (), {"url_name": "book-seat", "app_name": "", "namespaces": []})()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from booking.observability import views
+from http_infra.observability import views
 
 pytestmark = pytest.mark.django_db
 

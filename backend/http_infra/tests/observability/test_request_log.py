@@ -8,7 +8,7 @@ from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from booking.observability.middleware import ObservabilityMiddleware
+from http_infra.observability.middleware import ObservabilityMiddleware
 
 pytestmark = pytest.mark.django_db
 
