@@ -26,11 +26,16 @@ from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats, release_holds
 
 
-class HealthView(APIView):
-    """200 only when the database answers a query. No authentication: load balancers call it."""
-
+class AnonymousView(APIView):
+    # An endpoint anyone may call; credentials, if sent, are not even looked at. (A comment: a view's
+    # docstring is its operation's description in the schema, and subclasses would inherit this one.)
     authentication_classes = []
     permission_classes = [AllowAny]
+
+
+class HealthView(AnonymousView):
+    """200 only when the database answers a query. No authentication: load balancers call it."""
+
     throttle_classes = []  # load balancers poll it; never rate limited
 
     @extend_schema(
@@ -52,11 +57,8 @@ class HealthView(APIView):
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
-class CsrfView(APIView):
+class CsrfView(AnonymousView):
     """Sets the `csrftoken` cookie the SPA copies into `X-CSRFToken` on every session write."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="csrf",
@@ -68,9 +70,7 @@ class CsrfView(APIView):
         return Response(shapes.Detail.render({"detail": "CSRF cookie set."}))
 
 
-class RegisterView(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
+class RegisterView(AnonymousView):
     throttle_scope = "register"
 
     @extend_schema(
@@ -87,9 +87,7 @@ class RegisterView(APIView):
         return Response(shapes.UserWithToken.render(user, context={"token": token}), status=status.HTTP_201_CREATED)
 
 
-class LoginView(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
+class LoginView(AnonymousView):
     throttle_scope = "login"
 
     @extend_schema(

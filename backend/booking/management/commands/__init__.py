@@ -1,0 +1,1 @@
+"""One module per command; each a thin shell around services (and, for output, selectors)."""
