@@ -5,18 +5,23 @@ answer is 304. The ETag depends only on the showtime's header, its layout versio
 expiry (plus the caller's id), so once a process has read those it can answer the 304 itself, as long as
 it learns of every change:
 
-  * a listener thread per process holds one PostgreSQL connection that LISTENs on `boxoffice_layout`.
-    Triggers installed by migration 0007 NOTIFY it on every layout version bump (every seat write, from
-    any process or host, the admin and the sweeper included) with the showtime's id, and on any change to
-    showtimes, movies, halls, venues or a hall's seat rows with '*'. A notification drops the entry.
+  * a watcher thread per process holds one PostgreSQL connection. Every POLL seconds it reads the layout
+    version of every showtime on the board (one query) and drops the entries whose version moved (every
+    seat write bumps it, from any process or host, the admin and the sweeper included) or whose showtime
+    is gone. The connection also LISTENs on `boxoffice_layout`: triggers (migration 0007) NOTIFY '*' on
+    the rare changes to showtimes, movies, halls, venues or a hall's seat rows, which drops everything.
+    Seat writes themselves send no notification: a NOTIFY takes a database-wide lock from its commit
+    until the commit is flushed, which serialised every seat write (migration 0008 removed it).
   * a write served by this process drops its showtime's entry at once and again at commit (so the
-    caller's next read, if it reaches this process, never waits for the notification).
+    caller's next read, if it reaches this process, never waits for the watcher).
   * time: an entry is only used before its next hold expiry (the map changes then without a write).
-  * the listener pings every POLL seconds; the board is trusted only while its last confirmed ping is
-    younger than STALE_AFTER. A dead or slow listener connection therefore turns the board off within
-    ~1 s (every poll asks the database again, as without a board) until it reconnects and starts empty.
+  * the board is trusted only while the watcher's last completed check is younger than STALE_AFTER. A
+    dead or slow connection therefore turns the board off within ~1 s (every poll asks the database
+    again, as without a board) until it reconnects and starts empty.
 
-What the board may not know is never guessed: a miss is one query, exactly as without a board.
+A change committed elsewhere is therefore seen within POLL plus one query (an entry stored just after a
+check waits for the next one). What the board may not know is never guessed: a miss is one query,
+exactly as without a board.
 """
 
 import logging
@@ -31,10 +36,15 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 CHANNEL = "boxoffice_layout"
-POLL = 0.25  # seconds between the listener's pings when nothing is notified
+POLL = 0.25  # seconds between the watcher's version checks
 STALE_AFTER = 1.0  # seconds: a board confirmed longer ago than this is not used
 RETRY_AFTER = 2.0  # seconds between reconnection attempts
 APPLICATION_NAME = "boxoffice layout board"  # how its connection shows in pg_stat_activity
+
+# The layout version of each showtime on the board: the sum the layout state query reads.
+_VERSIONS_SQL = """
+SELECT showtime_id, SUM(version) FROM booking_layoutversion WHERE showtime_id = ANY(%s) GROUP BY showtime_id
+"""
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,7 @@ class LayoutBoard:
     def get(self, showtime_id: int, now: datetime) -> LayoutHeader | None:
         if not settings.LAYOUT_LISTEN:
             return None
-        self._ensure_listener()
+        self._ensure_watcher()
         if time.monotonic() - self._confirmed_at > STALE_AFTER:
             return None
         header = self._entries.get(showtime_id)
@@ -93,15 +103,15 @@ class LayoutBoard:
             else:
                 self._entries.pop(showtime_id, None)
 
-    # --- the listener -----------------------------------------------------------------------------------
+    # --- the watcher ------------------------------------------------------------------------------------
 
-    def _ensure_listener(self) -> None:
+    def _ensure_watcher(self) -> None:
         if self._pid == os.getpid():
             return
         with self._lock:
             if self._pid == os.getpid():
                 return
-            # A forked child starts empty, with its own listener (the parent's connection is not ours).
+            # A forked child starts empty, with its own watcher (the parent's connection is not ours).
             self._pid = os.getpid()
             self._entries.clear()
             self._generation += 1
@@ -110,7 +120,7 @@ class LayoutBoard:
             self._thread.start()
 
     def stop(self) -> None:
-        """End the listener (its connection closes within POLL seconds); the next get() starts another."""
+        """End the watcher (its connection closes within POLL seconds); the next get() starts another."""
         thread = self._thread
         if thread is None or self._pid != os.getpid():
             return
@@ -125,7 +135,7 @@ class LayoutBoard:
             try:
                 self._listen()
             except Exception as exc:  # a dropped connection, a restart: the board is off until we are back
-                logger.warning("layout board: listener connection lost (%s); retrying", exc.__class__.__name__)
+                logger.warning("layout board: watcher connection lost (%s); retrying", exc.__class__.__name__)
             self._confirmed_at = -1e9
             self._stopping.wait(RETRY_AFTER)
 
@@ -140,16 +150,27 @@ class LayoutBoard:
             options = {k: v for k, v in params.items() if k not in ("cursor_factory", "context", "prepare_threshold")}
         with psycopg.connect(**options, autocommit=True, connect_timeout=5, application_name=APPLICATION_NAME) as conn:
             conn.execute(f"LISTEN {CHANNEL}")
-            self.drop()  # anything learned before listening may have changed unseen
+            self.drop()  # anything learned before watching may have changed unseen
             while not self._stopping.is_set():
-                pinged_at = time.monotonic()
-                conn.execute("SELECT 1")
-                # Every notification committed before the ping arrived before its answer.
+                checked_at = time.monotonic()
+                with self._lock:
+                    showtime_ids = list(self._entries)
+                # Every change committed before this query started is in its answer.
+                versions = dict(conn.execute(_VERSIONS_SQL, [showtime_ids]).fetchall())
                 for notify in conn.notifies(timeout=0):
                     self._apply(notify.payload)
-                self._confirmed_at = pinged_at
+                self._drop_moved(showtime_ids, versions)
+                self._confirmed_at = checked_at
                 for notify in conn.notifies(timeout=POLL):
                     self._apply(notify.payload)
+
+    def _drop_moved(self, showtime_ids: list[int], versions: dict[int, int]) -> None:
+        """Drop the entries whose showtime's version is not the one they were read at (or is gone). An
+        entry stored since the check began may be newer than the answer: dropping it only costs a query."""
+        for showtime_id in showtime_ids:
+            header = self._entries.get(showtime_id)
+            if header is not None and header.version != versions.get(showtime_id):
+                self.drop(showtime_id)
 
     def _apply(self, payload: str) -> None:
         self.drop(None if payload == "*" else int(payload))

@@ -219,7 +219,7 @@ SPECTACULAR_SETTINGS = {
 
 # Booking rules.
 HOLD_TTL_SECONDS = env("HOLD_TTL_SECONDS")
-# Each process LISTENs for layout changes (booking/layout_board.py) and answers unchanged seat-map polls
+# Each process watches for layout changes (booking/layout_board.py) and answers unchanged seat-map polls
 # without a query. Needs a session-level connection: behind PgBouncer's transaction pooling, point
 # LAYOUT_LISTEN_DATABASE_URL at PostgreSQL itself, or turn this off (every poll then costs one query).
 LAYOUT_LISTEN = env.bool("LAYOUT_LISTEN", default=True)

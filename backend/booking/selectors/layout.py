@@ -4,7 +4,7 @@ The layout is the hottest read (every open seat map polls it), so it is read in 
   * `layout_state` - one small query: the showtime's header, its layout version (sum of the
     LayoutVersion slots every write bumps), its next hold expiry and the caller's own live holds.
     The shared part (the header) is kept on the process's layout board (booking/layout_board.py, kept
-    current by LISTEN/NOTIFY), from which booking/api/layout_rendering.py answers a current conditional
+    current by its watcher), from which booking/api/layout_rendering.py answers a current conditional
     poll with no query at all.
   * the seats: `seat_plan` (the hall's seats in display order; static per showtime) and `seat_statuses`
     (every seat's public state as one character). booking/api/layout_rendering.py encodes them once per

@@ -83,8 +83,8 @@ def bump_layout_version(*, showtime_id: int, actor_id: int) -> None:
 
 def layout_changed(showtime_id: int) -> None:
     """This process forgets the showtime's layout state now and again once the change commits, so a
-    caller's next read here sees its own write without waiting for the NOTIFY every process gets
-    (booking/layout_board.py)."""
+    caller's next read here sees its own write without waiting for the board's watcher (every process
+    has one: booking/layout_board.py)."""
     board.drop(showtime_id)
     if connection.in_atomic_block:
         transaction.on_commit(lambda: board.drop(showtime_id))

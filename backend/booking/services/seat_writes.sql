@@ -19,11 +19,13 @@ $$;
 -- Set seat rows' state, append their history and bump the showtime's layout version: one statement, so
 -- a seat change can never miss its history entry or its ETag. The rows must already be locked by the
 -- caller; the version slot (user id mod 16) is the last lock taken. p_showtime NULL: no bump (the
--- expiry sweeper: an expired hold already reads as free).
+-- expiry sweeper: an expired hold already reads as free). PL/pgSQL rather than SQL: a SQL function's
+-- statement is parsed and planned on every call, PL/pgSQL keeps its plan for the session.
 CREATE OR REPLACE FUNCTION boxoffice_change_seats(
     p_pks bigint[], p_event text, p_actor bigint, p_at timestamptz, p_status text,
     p_held_by bigint, p_held_until timestamptz, p_booked_at timestamptz, p_showtime bigint
-) RETURNS void LANGUAGE sql AS $$
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     WITH before AS (
         SELECT id, held_by_id FROM booking_showseat WHERE id = ANY(p_pks)
     ), changed AS (
@@ -39,7 +41,8 @@ CREATE OR REPLACE FUNCTION boxoffice_change_seats(
     )
     UPDATE booking_layoutversion SET version = version + 1
     WHERE p_showtime IS NOT NULL AND showtime_id = p_showtime AND slot = COALESCE(p_actor, 0) % 16
-      AND EXISTS (SELECT 1 FROM events)
+      AND EXISTS (SELECT 1 FROM events);
+END
 $$;
 
 -- Hold every requested seat for p_user, or none. Lock order: the user's advisory lock, then the seat rows

@@ -1,6 +1,7 @@
-"""The layout board (booking/layout_board.py): its rules on a board of its own, then its listener against
-the real database: a committed change from another connection reaches it by NOTIFY within the staleness
-bound, and a listener whose connection is killed turns the board off until it is back."""
+"""The layout board (booking/layout_board.py): its rules on a board of its own, then its watcher against
+the real database: a committed change from another connection reaches it within the staleness bound (a
+seat write by the version check, a header change by NOTIFY), and a watcher whose connection is killed
+turns the board off until it is back."""
 
 import os
 import time
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from booking.layout_board import APPLICATION_NAME, STALE_AFTER, LayoutBoard, LayoutHeader
 from booking.models import LayoutVersion
+from booking.tests.conftest import make_showtime
 from booking.tests.faults.helpers import test_database_url, wait_until
 
 
@@ -94,10 +96,16 @@ def _known(board, showtime_id) -> bool:
 
 
 def _remember(board, showtime_id) -> None:
-    # First let the board apply what the fixtures committed (a new showtime notifies '*').
+    # First let the board apply what the fixtures committed (a new showtime notifies '*'); then store the
+    # header at the showtime's real version, as a read would (the watcher drops one at another version).
     since = time.monotonic()
-    wait_until(lambda: board._confirmed_at > since, timeout=5, interval=0.01, message="a fresh ping")
-    board.remember(showtime_id, header(), read_at_generation=board.generation())
+    wait_until(lambda: board._confirmed_at > since, timeout=5, interval=0.01, message="a fresh check")
+    version = sum(LayoutVersion.objects.filter(showtime_id=showtime_id).values_list("version", flat=True))
+    board.remember(showtime_id, header(version=version), read_at_generation=board.generation())
+    assert _known(board, showtime_id)
+    # It survives the watcher's next check.
+    since = time.monotonic()
+    wait_until(lambda: board._confirmed_at > since, timeout=5, interval=0.01, message="a check after storing")
     assert _known(board, showtime_id)
 
 
@@ -115,9 +123,9 @@ def _remember(board, showtime_id) -> None:
     ids=["seat-write", "movie-renamed", "showtime-edited"],
 )
 def test_a_change_committed_elsewhere_reaches_the_board_within_the_bound(listening_board, showtime, statement, drops):
-    other = LayoutVersion.objects.exclude(showtime=showtime).values_list("showtime_id", flat=True).first() or 0
+    other = make_showtime(rows=1, seats_per_row=1).pk
     _remember(listening_board, showtime.pk)
-    _remember(listening_board, other + 10_000)
+    _remember(listening_board, other)
 
     with psycopg.connect(test_database_url(), autocommit=True) as conn:
         conn.execute(statement, {"id": showtime.pk})
@@ -125,7 +133,7 @@ def test_a_change_committed_elsewhere_reaches_the_board_within_the_bound(listeni
 
     wait_until(lambda: not _known(listening_board, showtime.pk), timeout=STALE_AFTER, interval=0.005)
     assert time.monotonic() - committed < STALE_AFTER
-    assert _known(listening_board, other + 10_000) == (drops == "one")
+    assert _known(listening_board, other) == (drops == "one")
 
 
 def test_a_rolled_back_change_drops_nothing(listening_board, showtime):
@@ -172,3 +180,25 @@ def test_a_seat_write_drops_its_showtime_and_a_refusal_drops_nothing(showtime, s
 
     assert after_write > before
     assert board.generation() == after_write  # a hot seat's losers leave every cached layout alone
+
+
+def test_a_showtime_that_is_gone_leaves_the_board(listening_board):
+    gone = make_showtime(rows=1, seats_per_row=1)
+    _remember(listening_board, gone.pk)
+    with psycopg.connect(test_database_url(), autocommit=True) as conn:
+        # Its version rows gone, with no '*' notification (that table has no trigger): only the check notices.
+        conn.execute("DELETE FROM booking_layoutversion WHERE showtime_id = %s", [gone.pk])
+
+    wait_until(lambda: not _known(listening_board, gone.pk), timeout=STALE_AFTER, interval=0.005)
+
+
+def test_a_seat_write_sends_no_notification(transactional_db, showtime, seats):
+    """A NOTIFY would serialise every seat write's commit (migration 0008); the version check finds them."""
+    from booking.services.holds import hold_seats
+    from booking.tests.factories import UserFactory
+
+    with psycopg.connect(test_database_url(), autocommit=True) as conn:
+        conn.execute("LISTEN boxoffice_layout")
+        hold_seats(user=UserFactory(), showtime_id=showtime.pk, seat_ids=[seats[0]])
+        conn.execute("SELECT 1")
+        assert list(conn.notifies(timeout=0.2)) == []
