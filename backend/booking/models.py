@@ -116,7 +116,9 @@ class ShowSeat(models.Model):
         HELD = "held"
         BOOKED = "booked"
 
-    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="show_seats")
+    # No index of its own: the unique (showtime, seat) index serves every lookup by showtime, and each
+    # index is one more insert on every seat write (a state change cannot be a HOT update).
+    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="show_seats", db_index=False)
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="show_seats")
     status = models.CharField(max_length=9, choices=Status.choices, default=Status.AVAILABLE)
     held_by = models.ForeignKey(
@@ -230,11 +232,15 @@ class SeatEvent(models.Model):
         EXPIRED = "expired"
         BOOKED = "booked"
 
-    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="seat_events")
+    # showtime and user: no index of their own, the history indexes below start with them (every seat
+    # write appends a row here, and each index is one more insert).
+    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="seat_events", db_index=False)
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="events")
     event = models.CharField(max_length=8, choices=Kind.choices)
     # The moviegoer the event concerns: the holder, or the buyer.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, db_index=False
+    )
     # Who caused it: the user themselves, a staff member (admin release), or nobody (the expiry sweeper).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
