@@ -21,7 +21,8 @@ fresh showtime per measurement, users with API tokens).
 Measured, one phase each (PHASES):
   1. ceiling: pgbench runs the hold statement itself (a single-row UPDATE in autocommit) with as many
      clients as the app has database sessions (workers x threads) -- on distinct seats, and on one
-     hot (held) seat where it finds nothing to update.
+     hot (held) seat where it finds nothing to update; then the seat functions the services call (a
+     hold and its release), which is what a hold costs PostgreSQL with HTTP left out.
   2. floors: an empty JSON 404 through the whole middleware stack, and GET /api/health/ (one SELECT 1).
   3. HTTP: hold throughput on distinct seats; flash sale (100 clients sell out 1,000 seats: hold + book);
      hot seat (200 clients, one seat, losers' 409 latencies); layout reads of a 1,000-seat hall with
@@ -103,6 +104,7 @@ TARGETS = {
 FIGURES = {
     "ceiling_distinct_tps": ("Raw SQL ceiling: hold tx, distinct seats (tx/s)", "{:,.0f}"),
     "ceiling_hot_tps": ("Raw SQL ceiling: hold tx, one hot seat (tx/s)", "{:,.0f}"),
+    "seat_functions_tps": ("Seat functions (pgbench): hold + release pairs, distinct seats (pairs/s)", "{:,.0f}"),
     "hold_distinct_per_s": ("HTTP hold, distinct seats, 64 clients (holds/s)", "{:,.1f}"),
     "hold_distinct_ratio_to_ceiling": ("HTTP hold, distinct seats: share of the ceiling", "{:.2%}"),
     "flash_sale_bookings_per_s": ("Flash sale, 1,000 seats, 100 clients (bookings/s)", "{:,.1f}"),
@@ -644,6 +646,17 @@ UPDATE booking_showseat SET status = 'held', held_by_id = :uid, held_until = now
 """
 )
 
+# The seat functions themselves (what a hold and a release cost PostgreSQL, HTTP aside): a hold of a random
+# seat by a random user, then its release, each one statement in autocommit as the services call them.
+PGBENCH_SEAT_FUNCTIONS = (
+    PGBENCH_PREAMBLE
+    + """\\set seat random(:lo, :hi)
+SELECT * FROM boxoffice_hold_seats(:uid, :show, ARRAY[:seat]::bigint[], now(), 300, 10, '2000ms', :lockns);
+SELECT * FROM boxoffice_release_holds(:uid, :show, ARRAY[:seat]::bigint[], now(), '2000ms');
+"""
+)
+USER_LOCK_NAMESPACE = 0x426F78  # booking.services.locking.USER_LOCK_NAMESPACE
+
 # A loser of the hot seat: the conditional hold of a seat someone holds, which finds nothing to update.
 PGBENCH_HOT = (
     PGBENCH_PREAMBLE
@@ -1127,6 +1140,12 @@ def phase_ceiling_distinct(ctx: Ctx, side: Side, show: dict) -> dict:
     return run_pgbench(ctx.pgbench, side.db_url, PGBENCH_DISTINCT, variables, pgbench_clients(side), ctx.seconds)
 
 
+def phase_seat_functions(ctx: Ctx, side: Side, show: dict) -> dict:
+    variables = {"show": show["id"], "lo": min(show["seat_ids"]), "hi": max(show["seat_ids"]), **user_range(side)}
+    variables["lockns"] = USER_LOCK_NAMESPACE
+    return run_pgbench(ctx.pgbench, side.db_url, PGBENCH_SEAT_FUNCTIONS, variables, pgbench_clients(side), ctx.seconds)
+
+
 def phase_ceiling_hot(ctx: Ctx, side: Side, show: dict) -> dict:
     hot_seat = show["seat_ids"][0]
     with psycopg.connect(side.db_url) as conn:  # the hot seat is held by someone else for the whole run
@@ -1211,6 +1230,13 @@ def is_json_404(body: dict) -> bool:
 PHASES = [
     Phase("ceiling_distinct", "Raw SQL ceiling: hold tx, distinct seats", "db", phase_ceiling_distinct, 5000),
     Phase("ceiling_hot", "Raw SQL ceiling: hold tx, one hot seat", "db", phase_ceiling_hot, 1000),
+    Phase(
+        "seat_functions",
+        "Seat functions (pgbench): hold + release pairs, distinct seats",
+        "db",
+        phase_seat_functions,
+        5000,
+    ),
     Phase("floor_404", "Floor: JSON 404, 50 clients", "floor", floor_phase(FLOOR_404_PATH, 404, is_json_404)),
     Phase(
         "floor_select1",
@@ -1547,6 +1573,7 @@ def figures_of(d: dict, cost: dict) -> dict:
     f = {
         "ceiling_distinct_tps": ceiling,
         "ceiling_hot_tps": d["ceiling_hot"]["tps"] if d.get("ceiling_hot") else None,
+        "seat_functions_tps": d["seat_functions"]["tps"] if d.get("seat_functions") else None,
         "hold_distinct_per_s": hold["holds_per_s"],
         "hold_distinct_ratio_to_ceiling": ratio(hold["holds_per_s"], ceiling),
         "flash_sale_bookings_per_s": flash["bookings_per_s"],
@@ -1680,6 +1707,12 @@ def latest_markdown(results: dict) -> list[str]:
     rows = [
         ("ceiling_distinct", f"{fmt(ceiling, '{:,.0f}')} tx/s", "1.000" if ceiling else "", ""),
         ("ceiling_hot", f"{fmt(f['ceiling_hot_tps'], '{:,.0f}')} tx/s", "", ""),
+        (
+            "seat_functions",
+            f"{fmt(f['seat_functions_tps'], '{:,.0f}')} pairs/s",
+            fmt(ratio(f["seat_functions_tps"], ceiling), "{:.3f}"),
+            "",
+        ),
         ("floor_404", f"{fmt(d['floor_404']['requests_per_s'], '{:,.0f}')} req/s", "", ""),
         ("floor_select1", f"{fmt(d['floor_select1']['requests_per_s'], '{:,.0f}')} req/s", "", ""),
         (
