@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "http_infra.middleware.DocumentCSPMiddleware",
     "http_infra.middleware.RequestBodyLimitMiddleware",
+    # Token-authenticated API calls skip the rest (sessions, CSRF, messages, axes, static files).
+    "http_infra.token_fast_path.TokenApiFastPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
