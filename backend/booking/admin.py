@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from booking.exceptions import BookingError, InvalidRequest
 from booking.models import Booking, BookingSeat, Hall, Movie, Seat, SeatEvent, ShowSeat, Showtime, Venue
-from booking.selectors.schedule import hall_is_busy
+from booking.selectors.schedule import hall_is_busy, with_seat_counts
 from booking.services.holds import release_holds_by_admin
 from booking.services.showtimes import (
     add_new_seats_to_upcoming_showtimes,
@@ -133,34 +134,31 @@ class ShowtimeForm(forms.ModelForm):
 @admin.register(Showtime)
 class ShowtimeAdmin(admin.ModelAdmin):
     form = ShowtimeForm
-    list_display = ["movie", "hall", "starts_at", "ends_at", "booked", "held", "capacity"]
+    list_display = ["movie", "hall", "starts_at", "ends_at", "booked", "held", "available", "capacity"]
     list_filter = ["hall__venue", "hall", "movie"]
     date_hierarchy = "starts_at"
     search_fields = ["movie__title", "hall__name"]
     list_select_related = ["movie", "hall__venue"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                num_seats=Count("show_seats"),
-                num_booked=Count("show_seats", filter=Q(show_seats__status=ShowSeat.Status.BOOKED)),
-                num_held=Count("show_seats", filter=Q(show_seats__status=ShowSeat.Status.HELD)),
-            )
-        )
+        # The seat map's counts: an expired hold is a free seat, swept or not.
+        return with_seat_counts(super().get_queryset(request), now=timezone.now())
 
-    @admin.display(description="Booked", ordering="num_booked")
+    @admin.display(description="Booked", ordering="seats_booked")
     def booked(self, showtime):
-        return showtime.num_booked
+        return showtime.seats_booked
 
-    @admin.display(description="Held (incl. expired)", ordering="num_held")
+    @admin.display(description="Held", ordering="seats_held")
     def held(self, showtime):
-        return showtime.num_held
+        return showtime.seats_held
 
-    @admin.display(description="Seats", ordering="num_seats")
+    @admin.display(description="Available", ordering="seats_available")
+    def available(self, showtime):
+        return showtime.seats_available
+
+    @admin.display(description="Seats", ordering="seats_total")
     def capacity(self, showtime):
-        return showtime.num_seats
+        return showtime.seats_total
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a showtime to another hall would orphan its seat rows.

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from booking.models import Booking, BookingSeat, ShowSeat, Showtime
 from booking.seat_state import live_hold_q
@@ -10,21 +10,20 @@ from booking.seat_state import live_hold_q
 Status = ShowSeat.Status
 
 
+def with_seat_counts(showtimes: QuerySet[Showtime], *, now: datetime) -> QuerySet[Showtime]:
+    """The showtimes annotated with their live seat counts: seats_total, seats_booked, seats_held and
+    seats_available. An expired hold counts as available (the seat-state rule), as on the seat map."""
+    return showtimes.annotate(
+        seats_total=Count("show_seats"),
+        seats_booked=Count("show_seats", filter=Q(show_seats__status=Status.BOOKED)),
+        seats_held=Count("show_seats", filter=live_hold_q(now, "show_seats__")),
+    ).annotate(seats_available=F("seats_total") - F("seats_booked") - F("seats_held"))
+
+
 def upcoming_showtimes(*, now: datetime) -> list[Showtime]:
-    """Showtimes not yet started, soonest first, each annotated with live seat counts (seats_total,
-    seats_booked, seats_held, seats_available). An expired hold counts as available.
-    """
-    return list(
-        Showtime.objects.filter(starts_at__gt=now)
-        .select_related("movie", "hall__venue")
-        .annotate(
-            seats_total=Count("show_seats"),
-            seats_booked=Count("show_seats", filter=Q(show_seats__status=Status.BOOKED)),
-            seats_held=Count("show_seats", filter=live_hold_q(now, "show_seats__")),
-        )
-        .annotate(seats_available=F("seats_total") - F("seats_booked") - F("seats_held"))
-        .order_by("starts_at", "pk")
-    )
+    """Showtimes not yet started, soonest first, each with its live seat counts (with_seat_counts)."""
+    showtimes = Showtime.objects.filter(starts_at__gt=now).select_related("movie", "hall__venue")
+    return list(with_seat_counts(showtimes, now=now).order_by("starts_at", "pk"))
 
 
 def hall_is_busy(*, hall_id: int, starts_at: datetime, ends_at: datetime, ignore_showtime_id: int | None) -> bool:
