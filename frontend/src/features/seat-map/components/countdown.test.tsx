@@ -51,4 +51,57 @@ describe('Countdown', () => {
     expect(screen.getByTestId('countdown')).toHaveTextContent('00:00');
     expect(onExpire).toHaveBeenCalledTimes(1);
   });
+
+  it('warns once, in a polite live region, when a minute or less is left', () => {
+    render(<Countdown heldUntil="2030-01-01T12:01:05Z" onExpire={() => {}} />);
+    const region = screen.getByRole('status');
+    expect(screen.queryByTestId('hold-warning')).not.toBeInTheDocument();
+    expect(region).toBeEmptyDOMElement();
+
+    act(() => {
+      vi.advanceTimersByTime(4_000);
+    });
+    expect(screen.getByTestId('countdown')).toHaveTextContent('01:01');
+    expect(screen.queryByTestId('hold-warning')).not.toBeInTheDocument();
+
+    act(() => {
+      vi.advanceTimersByTime(1_000);
+    });
+    const warning = screen.getByTestId('hold-warning');
+    expect(warning).toHaveTextContent('Less than a minute left on your hold. Pay & confirm now, or your seats will be released.');
+    // The same region that was there from the start (so it is announced), now holding the warning.
+    expect(screen.getByRole('status')).toBe(region);
+    expect(region).toContainElement(warning);
+    expect(screen.getByTestId('countdown').closest('.countdown')).toHaveClass('countdown--urgent');
+
+    // Ticks change the timer, never the warning: same node, same text, nothing new to announce.
+    act(() => {
+      vi.advanceTimersByTime(30_000);
+    });
+    expect(screen.getByTestId('countdown')).toHaveTextContent('00:30');
+    expect(screen.getByTestId('hold-warning')).toBe(warning);
+    expect(region.textContent).toBe(warning.textContent);
+
+    // Once the hold is over the expired notice takes over.
+    act(() => {
+      vi.advanceTimersByTime(30_000);
+    });
+    expect(screen.getByTestId('countdown')).toHaveTextContent('00:00');
+    expect(screen.queryByTestId('hold-warning')).not.toBeInTheDocument();
+  });
+
+  it('does not warn while more than a minute is left', () => {
+    render(<Countdown heldUntil="2030-01-01T12:05:00Z" onExpire={() => {}} />);
+    act(() => {
+      vi.advanceTimersByTime(3 * 60_000);
+    });
+    expect(screen.getByTestId('countdown')).toHaveTextContent('02:00');
+    expect(screen.queryByTestId('hold-warning')).not.toBeInTheDocument();
+    expect(screen.getByTestId('countdown').closest('.countdown')).not.toHaveClass('countdown--urgent');
+  });
+
+  it('warns at once for a hold that already has under a minute left', () => {
+    render(<Countdown heldUntil="2030-01-01T12:00:42Z" onExpire={() => {}} />);
+    expect(screen.getByTestId('hold-warning')).toBeInTheDocument();
+  });
 });

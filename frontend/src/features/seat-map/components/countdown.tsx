@@ -1,6 +1,9 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { formatCountdown } from '@/lib/format';
 
+/** From this many seconds left the countdown turns urgent and warns, once per hold (per held_until). */
+const WARN_AT_SECONDS = 60;
+
 function secondsLeft(deadline: number): number {
   return Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
 }
@@ -40,17 +43,22 @@ export function Countdown({ heldUntil, onExpire }: CountdownProps) {
     if (expired) onExpireRef.current();
   }, [expired]);
 
+  const warn = left > 0 && left <= WARN_AT_SECONDS;
   return (
-    <p className={`countdown${left <= 60 ? ' countdown--urgent' : ''}`}>
+    <p className={`countdown${left <= WARN_AT_SECONDS ? ' countdown--urgent' : ''}`}>
       <span className="countdown__label">Seats held for</span>{' '}
       <span className="countdown__time" data-testid="countdown" role="timer" aria-label={`${formatCountdown(left * 1000)} left on your hold`}>
         {formatCountdown(left * 1000)}
       </span>
-      {left > 0 && left <= 60 ? (
-        <span className="sr-only" role="status">
-          Less than a minute left on your hold.
-        </span>
-      ) : null}
+      {/* The live region is there from the start of the hold, so the warning is announced when it
+          appears; its text never changes, so it is announced once, not every second. */}
+      <span className="countdown__status" role="status">
+        {warn ? (
+          <span className="countdown__warning" data-testid="hold-warning">
+            Less than a minute left on your hold. Pay &amp; confirm now, or your seats will be released.
+          </span>
+        ) : null}
+      </span>
     </p>
   );
 }

@@ -50,6 +50,7 @@ const seatEl = (id: number) => screen.getByTestId(`seat-${id}`);
 describe('SeatBooking', () => {
   beforeEach(() => {
     resetHallLayoutCache();
+    window.sessionStorage.clear();
     document.cookie = 'csrftoken=tok; path=/';
     // Freeze only the clock (Date); timers stay real so polling and user-event work.
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -317,6 +318,63 @@ describe('SeatBooking', () => {
     await user.click(screen.getByTestId('hold-button'));
     expect(await screen.findByText('Login page')).toBeInTheDocument();
     expect(calls('POST', '/api/hold-seat/')).toHaveLength(0);
+  });
+
+  it('keeps the seats picked while signed out and selects them again after signing in', async () => {
+    const user = userEvent.setup();
+    const anonymous = setup(makeLayout(), {}, null);
+    const first = renderSeatBooking();
+    await user.click(await screen.findByTestId('seat-3'));
+    await user.click(seatEl(1));
+    await user.click(seatEl(2));
+    await waitFor(() => expect(screen.getByTestId('hold-button')).toHaveTextContent('Sign in to hold'));
+    await user.click(screen.getByTestId('hold-button'));
+    expect(await screen.findByText('Login page')).toBeInTheDocument();
+    expect(anonymous.calls('POST', '/api/hold-seat/')).toHaveLength(0);
+    first.unmount();
+
+    // Signed in now; meanwhile someone else took A2.
+    resetHallLayoutCache();
+    const { server, calls } = setup(makeLayout({}, { 2: { status: 'held' } }), {
+      '/api/hold-seat/': (req) => {
+        const ids = (req.body as { seat_ids: number[] }).seat_ids;
+        server.updateSeats(ids, { status: 'held', held_by_me: true, held_until: inSeconds(300) });
+        return json(200, { detail: 'Held', held_until: inSeconds(300), seat_ids: ids });
+      },
+    });
+    renderSeatBooking();
+    await waitFor(() => expect(seatEl(3)).toHaveAttribute('aria-pressed', 'true'));
+    expect(seatEl(1)).toHaveAttribute('aria-pressed', 'true');
+    expect(seatEl(2)).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByTestId('selected-seats')).toHaveTextContent('A1, A3');
+    expect(screen.getByText(/still selected: A3 and A1.*A2 was taken by someone else/)).toBeInTheDocument();
+    expect(window.sessionStorage.length).toBe(0); // restored once, then forgotten
+
+    await waitFor(() => expect(screen.getByTestId('hold-button')).toHaveTextContent('Hold 2 seats'));
+    await user.click(screen.getByTestId('hold-button'));
+    expect(await screen.findByTestId('countdown')).toBeInTheDocument();
+    expect(calls('POST', '/api/hold-seat/')[0]!.body).toEqual({ show_id: 1, seat_ids: [1, 3] });
+  });
+
+  it('restores a kept selection only within the hold limit, counting seats already held', async () => {
+    window.sessionStorage.setItem('boxoffice:seat-selection:1', JSON.stringify([1, 2, 3]));
+    setup(
+      makeLayout({ max_seats_per_hold: 3 }, { 12: { status: 'held', held_by_me: true, held_until: inSeconds(300) } }),
+    );
+    renderSeatBooking();
+    await waitFor(() => expect(seatEl(1)).toHaveAttribute('aria-pressed', 'true'));
+    expect(seatEl(2)).toHaveAttribute('aria-pressed', 'true');
+    expect(seatEl(3)).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByText(/A3 was left out: you can hold up to 3 seats/)).toBeInTheDocument();
+    expect(window.sessionStorage.length).toBe(0);
+  });
+
+  it('does not restore a selection kept for another show', async () => {
+    window.sessionStorage.setItem('boxoffice:seat-selection:2', JSON.stringify([1]));
+    setup();
+    renderSeatBooking();
+    expect(await screen.findByTestId('seat-1')).toHaveAttribute('aria-pressed', 'false');
+    expect(window.sessionStorage.getItem('boxoffice:seat-selection:2')).toBe('[1]');
   });
 
   it('shows not found for an unknown show', async () => {

@@ -19,7 +19,7 @@ export function SeatBooking({ showId }: { showId: number }) {
   const max = layout?.max_seats_per_hold ?? 0;
   const [notice, setNotice] = useState<Notice | null>(null);
   const hall = useHallSeats(layout?.seats);
-  const selection = useSeatSelection({ ...hall, seats: layout?.seats, heldCount: hall.heldByMe.length, max, setNotice });
+  const selection = useSeatSelection({ ...hall, showId, seats: layout?.seats, heldCount: hall.heldByMe.length, max, setNotice });
   const actions = useSeatActions({ ...hall, showId, max, selection, setNotice });
 
   if (layoutQuery.isPending) {

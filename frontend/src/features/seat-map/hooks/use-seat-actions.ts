@@ -10,6 +10,7 @@ import { useBookSeats } from '../api/use-book-seats';
 import { useHoldSeats } from '../api/use-hold-seats';
 import { useReleaseSeats } from '../api/use-release-seats';
 import { noticeForError, type Notice, type SeatAction } from '../utils/notice';
+import { saveSelection } from '../utils/saved-selection';
 import { useAttemptKey } from './use-attempt-key';
 import type { HallSeats } from './use-hall-seats';
 import type { SeatSelection } from './use-seat-selection';
@@ -47,7 +48,11 @@ export function useSeatActions({ showId, max, seatsById, heldByMe, heldUntil, la
     busyRef.current = false;
   };
 
-  const signIn = () => void navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+  // The seats picked so far come back after signing in (useSeatSelection restores them).
+  const signIn = () => {
+    saveSelection(showId, selection.current());
+    void navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+  };
 
   const showError = (error: unknown, action: SeatAction, retry: () => void) => {
     setNotice(noticeForError(error, action, { labelsFor, max, selected: selection.current(), retry }));

@@ -15,7 +15,7 @@ function setup(initialSeats: Seat[] = makeLayout().seats, { max = 3, heldCount =
   const hook = renderHook(
     ({ seats }: { seats: Seat[] }) => {
       const hall = useHallSeats(seats);
-      return useSeatSelection({ ...hall, seats, heldCount, max, setNotice });
+      return useSeatSelection({ ...hall, showId: 1, seats, heldCount, max, setNotice });
     },
     { initialProps: { seats: initialSeats } },
   );

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { Seat } from '@/types/api';
-import { seatsTakenNotice, type Notice } from '../utils/notice';
+import { restoredSelectionNotice, seatsTakenNotice, type Notice } from '../utils/notice';
+import { restorableSelection, takeSavedSelection } from '../utils/saved-selection';
 import type { HallSeats } from './use-hall-seats';
 
 export const NO_SEATS: ReadonlySet<number> = new Set();
@@ -13,6 +14,8 @@ export function without(set: ReadonlySet<number>, ids: Iterable<number>): Readon
 }
 
 export interface SeatSelectionOptions extends Pick<HallSeats, 'seatsById' | 'labelsFor'> {
+  /** The show whose selection kept across signing in (saveSelection) is restored. */
+  showId: number;
   seats: Seat[] | undefined;
   /** Seats I already hold: they count towards the limit. */
   heldCount: number;
@@ -21,7 +24,7 @@ export interface SeatSelectionOptions extends Pick<HallSeats, 'seatsById' | 'lab
 }
 
 /** The seats picked but not yet held, kept within the per-hold limit and in step with the polls. */
-export function useSeatSelection({ seats, seatsById, labelsFor, heldCount, max, setNotice }: SeatSelectionOptions) {
+export function useSeatSelection({ showId, seats, seatsById, labelsFor, heldCount, max, setNotice }: SeatSelectionOptions) {
   const [selected, setSelected] = useState<ReadonlySet<number>>(NO_SEATS);
   const selectedSeats = useMemo(
     () => (seats ?? []).filter((s) => s.status === 'available' && selected.has(s.id)),
@@ -59,6 +62,25 @@ export function useSeatSelection({ seats, seatsById, labelsFor, heldCount, max, 
     },
     [setNotice],
   );
+
+  // Seats picked before a trip to the sign-in page: selected again once the layout is here,
+  // those still available and within the limit. Taken (and so forgotten) once per mount.
+  const restoredRef = useRef(false);
+  useEffect(() => {
+    if (restoredRef.current || !seats) return;
+    restoredRef.current = true;
+    const saved = takeSavedSelection(showId);
+    if (!saved.length) return;
+    const { restored, taken, leftOut } = restorableSelection(saved, seats, max - heldCount);
+    // sessionStorage is the outside world here, read once.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (restored.length) setSelected(new Set(restored));
+    const notice = restoredSelectionNotice(
+      { restored: labelsFor(restored), taken: labelsFor(taken), leftOut: labelsFor(leftOut) },
+      max,
+    );
+    if (notice) setNotice(notice);
+  }, [showId, seats, max, heldCount, labelsFor, setNotice]);
 
   // A poll showed someone else took a seat I had selected: drop it and say so.
   useEffect(() => {

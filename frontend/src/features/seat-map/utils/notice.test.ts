@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api-client';
-import { noticeForError, seatsTakenNotice, type NoticeContext } from './notice';
+import { noticeForError, restoredSelectionNotice, seatsTakenNotice, type NoticeContext } from './notice';
 
 const conflict = (code: string, seatIds?: number[], detail = 'Conflict.') => new ApiError({ status: 409, code, detail, seatIds });
 
@@ -98,5 +98,28 @@ describe('seatsTakenNotice', () => {
       text: 'A4 was just taken by someone else and removed from your selection.',
     });
     expect(seatsTakenNotice(['A1', 'A2'])).toMatchObject({ text: expect.stringMatching(/^A1 and A2 were just taken/) });
+  });
+});
+
+describe('restoredSelectionNotice', () => {
+  it('says which kept seats are selected again and why the others are not', () => {
+    expect(restoredSelectionNotice({ restored: ['A1', 'A2'], taken: [], leftOut: [] }, 4)).toEqual({
+      kind: 'info',
+      text: 'The seats you picked are still selected: A1 and A2. Hold them to keep them while you pay.',
+    });
+    expect(restoredSelectionNotice({ restored: ['A1'], taken: ['A2', 'A3'], leftOut: ['A4'] }, 2)).toEqual({
+      kind: 'info',
+      text:
+        'The seats you picked are still selected: A1. Hold them to keep them while you pay.' +
+        ' A2 and A3 were taken by someone else in the meantime. A4 was left out: you can hold up to 2 seats for this show.',
+    });
+  });
+
+  it('is a conflict when none came back, and nothing when nothing was kept', () => {
+    expect(restoredSelectionNotice({ restored: [], taken: ['A2'], leftOut: [] }, 4)).toEqual({
+      kind: 'conflict',
+      text: 'A2 was taken by someone else in the meantime.',
+    });
+    expect(restoredSelectionNotice({ restored: [], taken: [], leftOut: [] }, 4)).toBeNull();
   });
 });

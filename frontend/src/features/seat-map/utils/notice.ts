@@ -71,3 +71,17 @@ export function seatsTakenNotice(labels: string[]): Notice {
     text: `${listSeats(labels)} ${labels.length === 1 ? 'was' : 'were'} just taken by someone else and removed from your selection.`,
   };
 }
+
+/** Back from signing in: which of the seats picked before are selected again, and why the others are not. */
+export function restoredSelectionNotice(
+  { restored, taken, leftOut }: { restored: string[]; taken: string[]; leftOut: string[] },
+  max: number,
+): Notice | null {
+  const was = (labels: string[]) => (labels.length === 1 ? 'was' : 'were');
+  const parts: string[] = [];
+  if (restored.length) parts.push(`The seats you picked are still selected: ${listSeats(restored)}. Hold them to keep them while you pay.`);
+  if (taken.length) parts.push(`${listSeats(taken)} ${was(taken)} taken by someone else in the meantime.`);
+  if (leftOut.length) parts.push(`${listSeats(leftOut)} ${was(leftOut)} left out: you can hold up to ${max} seats for this show.`);
+  if (!parts.length) return null;
+  return restored.length ? { kind: 'info', text: parts.join(' ') } : { kind: 'conflict', text: parts.join(' ') };
+}
