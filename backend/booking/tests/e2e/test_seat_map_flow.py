@@ -52,8 +52,14 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
-def signed_in_page(browser: Browser, base_url: str, username: str) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(base_url=base_url, viewport={"width": 1100, "height": 900})
+DESKTOP = {"viewport": {"width": 1100, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+
+
+def signed_in_page(
+    browser: Browser, base_url: str, username: str, device: dict = DESKTOP
+) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(base_url=base_url, **device)
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("Username").fill(username)
@@ -137,4 +143,31 @@ def test_hold_pay_booked_flow_between_two_moviegoers(browser, live_server):
         b_context.close()
 
     assert ShowSeat.objects.get(showtime=show, seat_id=third).status == ShowSeat.Status.AVAILABLE
+    assert_booking_invariants()
+
+
+def test_a_phone_holds_and_books_the_last_seat_of_a_wide_row(browser, live_server):
+    """At 390 px the 25-seat rows are wider than the screen: the far seat is still reachable and tappable,
+    and the action bar still drives hold -> pay -> booked."""
+    show = make_showtime(rows=3, seats_per_row=25)
+    far = seat_ids_of(show)[24]  # A25, the last seat of the first row
+    buyer = UserFactory()
+    context, page = signed_in_page(browser, live_server.url, buyer.username, PHONE)
+    try:
+        page.goto(f"/shows/{show.pk}")
+        seat(page, far).scroll_into_view_if_needed()
+        seat(page, far).tap()
+        page.get_by_test_id("hold-button").tap()
+        expect(seat(page, far)).to_have_attribute("data-status", "held-by-me")
+        expect(page.get_by_test_id("countdown")).to_be_visible()
+        snap(page, "phone-1-holds")
+        page.get_by_test_id("confirm-button").tap()
+        expect(page.get_by_test_id("booking-reference")).to_be_visible()
+        snap(page, "phone-2-booked")
+        reference = page.get_by_test_id("booking-reference").inner_text().strip()
+    finally:
+        context.close()
+
+    assert Booking.objects.get(reference=reference).user_id == buyer.pk
+    assert ShowSeat.objects.get(showtime=show, seat_id=far).status == ShowSeat.Status.BOOKED
     assert_booking_invariants()
