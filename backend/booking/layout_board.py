@@ -173,7 +173,7 @@ class LayoutBoard:
                 self.drop(showtime_id)
 
     def _apply(self, payload: str) -> None:
-        self.drop(None if payload == "*" else int(payload))
+        self.drop()  # the only notification left is '*': a header changed somewhere (migration 0007)
 
 
 board = LayoutBoard()

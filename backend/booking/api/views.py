@@ -49,8 +49,10 @@ class HealthView(AnonymousView):
                 cursor.execute("SELECT 1")
                 cursor.fetchone()
         except Exception:  # any failure to reach the database means "not healthy"
-            return JsonResponse(shapes.Health.render({"status": "unavailable"}), status=503)
-        return JsonResponse(shapes.Health.render({"status": "ok"}))
+            return JsonResponse({"status": "unavailable"}, status=503)
+        # Literal bodies (shapes.Health declares them): this is the bench's one-query floor, which the
+        # reads are judged against, so it must cost no more than a request with one query has to.
+        return JsonResponse({"status": "ok"})
 
 
 # --- accounts -----------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import copy
 
 import jsonschema
 import pytest
+from django.utils import timezone
+from rest_framework import serializers
 
 from booking.api import shapes
 from booking.tests.fuzz.conftest import openapi_schema
@@ -59,8 +61,26 @@ def test_the_strict_check_would_catch_a_missing_or_extra_key(hall_layout_schema,
             jsonschema.validate(broken, hall_layout_schema)
 
 
-def test_hot_shapes_render_without_sharing_fields_between_calls():
-    """Shape copies declared fields shallowly: two renders must not see each other's data."""
-    first = shapes.ReleaseResult.render({"detail": "a", "seat_ids": [1]})
-    second = shapes.ReleaseResult.render({"detail": "b", "seat_ids": [2, 3]})
-    assert (first, second) == ({"detail": "a", "seat_ids": [1]}, {"detail": "b", "seat_ids": [2, 3]})
+def _deep(shape):
+    """The same shape with DRF's own field copying (a deep copy per instance)."""
+    return type(f"Deep{shape.__name__}", (shape,), {"get_fields": serializers.Serializer.get_fields})
+
+
+def test_shallow_field_copies_render_what_drf_would(user, showtime, seats):
+    """Shape copies declared fields shallowly for speed: the output must be DRF's, nested shapes, many=True
+    and context-fed fields included, and two renders must not leak into each other."""
+    from booking.selectors.schedule import upcoming_showtimes
+    from booking.services.bookings import confirm_booking
+    from booking.services.holds import hold_seats
+
+    hold = hold_seats(user=user, showtime_id=showtime.pk, seat_ids=seats[:2])
+    booked = confirm_booking(user=user, showtime_id=showtime.pk, seat_ids=seats[:1], idempotency_key=None)
+    cases = [
+        (shapes.HoldResult, {"detail": "Seats held.", "held_until": hold.held_until, "seat_ids": hold.seat_ids}, {}),
+        (shapes.BookResult, {"detail": "Booked.", "booking": booked}, {}),
+        (shapes.UserWithToken, user, {"context": {"token": "t0k"}}),
+        (shapes.Showtime, upcoming_showtimes(now=timezone.now()), {"many": True}),
+    ]
+    for shape, instance, kwargs in cases:
+        assert shape.render(instance, **kwargs) == _deep(shape)(instance, **kwargs).data, shape.__name__
+    assert shapes.UserWithToken.render(user, context={"token": "other"})["token"] == "other"
