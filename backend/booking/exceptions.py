@@ -11,6 +11,7 @@ class BookingError(Exception):
     status_code = 400
     code = "booking_error"
     default_detail = "The request could not be completed."
+    retry_after: int | None = None  # seconds; sent as Retry-After when set
 
     def __init__(
         self,
@@ -113,3 +114,17 @@ class DatabaseUnavailable(BookingError):
     status_code = 503
     code = "database_unavailable"
     default_detail = "The database is unavailable; try again shortly."
+    retry_after = 1
+
+
+class RateLimited(BookingError):
+    """Over the caller's rate limit, as counted by a seat function (services/seat_requests.RateWindow):
+    the same 429 `throttled` answer, Retry-After included, as the API's other rate limits give."""
+
+    status_code = 429
+    code = "throttled"
+
+    def __init__(self, *, retry_after: int):
+        self.retry_after = retry_after
+        unit = "second" if retry_after == 1 else "seconds"
+        super().__init__(f"Request was throttled. Expected available in {retry_after} {unit}.")

@@ -5,10 +5,12 @@ whole list on every request (get + set, racy between processes). Here each clien
 per window, counted where every app process sees it:
   * Redis (`REDIS_URL` set): `cache.add(key, 1)` opens the window, `cache.incr(key)` counts the rest,
     both atomic;
-  * otherwise PostgreSQL: one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` on an UNLOGGED table
-    (`RateCounter`): atomic, one round trip, no WAL flush. The sweeper deletes expired windows.
-    A deliberate exception to "every write goes through booking/services/": the counter is HTTP
-    bookkeeping, not a business write, and its one statement stays beside the throttle it serves.
+  * otherwise PostgreSQL: `boxoffice_count_hit` (booking/services/seat_writes.sql), one
+    `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` on an UNLOGGED table (`RateCounter`): atomic, one
+    round trip, no WAL flush. The sweeper deletes expired windows. A deliberate exception to "every write
+    goes through booking/services/": the counter is HTTP bookkeeping, not a business write.
+    The seat writes (hold, book; `SeatWriteThrottle`) do not pay that round trip: their seat function
+    counts the request first, in its own statement, from the window this module works out.
 
 A fixed window lets a client spend up to twice its rate across a window boundary (the end of one
 minute and the start of the next); the rates are set with that in mind.
@@ -29,15 +31,10 @@ from django.core.cache import caches
 from django.db import connection
 from rest_framework.throttling import BaseThrottle
 
+from booking.services.seat_requests import RateWindow
 from http_infra.rates import parse_rate
 
 logger = logging.getLogger(__name__)
-
-_COUNT_SQL = """
-INSERT INTO booking_ratecounter (key, hits, expires_at) VALUES (%s, 1, %s)
-ON CONFLICT (key) DO UPDATE SET hits = booking_ratecounter.hits + 1
-RETURNING hits
-"""
 
 
 class FixedWindowThrottle(BaseThrottle):
@@ -55,52 +52,63 @@ class FixedWindowThrottle(BaseThrottle):
             return f"user:{user.pk}"
         return f"ip:{self.get_ident(request)}"
 
-    def allow_request(self, request, view) -> bool:
-        self.wait_seconds = None
+    def window(self, request, view) -> RateWindow | None:
+        """The request's rate-limit window, or None when nothing limits it."""
         if not getattr(settings, "THROTTLES_ENABLED", True):
-            return True
+            return None
         scope = self.get_scope(request, view)
         if scope is None:
-            return True
+            return None
         limit = parse_rate(getattr(settings, "THROTTLE_RATES", {}).get(scope))
         if limit is None:
-            return True
+            return None
         ident = self.get_ident_for(request)
         if ident is None:
-            return True
+            return None
         num, duration = limit
         now = time.time()
         window = int(now // duration)
-        key = f"throttle:{scope}:{ident}:{duration}:{window}"
+        ends = (window + 1) * duration
+        return RateWindow(
+            key=f"throttle:{scope}:{ident}:{duration}:{window}",
+            limit=num,
+            # The row outlives its window by a second, so a late hit never reopens an expired window.
+            expires_at=datetime.fromtimestamp(ends + 1, tz=UTC),
+            retry_after=max(1, int(ends - now + 0.999)),
+        )
+
+    def allow_request(self, request, view) -> bool:
+        self.wait_seconds = None
+        window = self.window(request, view)
+        if window is None:
+            return True
         try:
-            if settings.REDIS_URL:
-                count = self._count_in_cache(caches[settings.THROTTLE_CACHE], key, duration)
-            else:
-                count = self._count_in_database(key, duration)
+            count = self._count(window)
         except Exception:  # the cache is down: serve the request rather than fail it (fail open)
             logger.exception("throttle cache unavailable; request not rate limited")
             return True
-        if count <= num:
+        if count <= window.limit:
             return True
-        self.wait_seconds = max(1, int((window + 1) * duration - now + 0.999))
+        self.wait_seconds = window.retry_after
         return False
 
     @staticmethod
-    def _count_in_database(key: str, duration: int) -> int:
-        expires_at = datetime.fromtimestamp(time.time() + duration + 1, tz=UTC)
+    def _count(window: RateWindow) -> int:
+        if settings.REDIS_URL:
+            timeout = max(1, int(window.expires_at.timestamp() - time.time()))
+            return FixedWindowThrottle._count_in_cache(caches[settings.THROTTLE_CACHE], window.key, timeout)
         with connection.cursor() as cursor:
-            cursor.execute(_COUNT_SQL, [key, expires_at])
+            cursor.execute("SELECT boxoffice_count_hit(%s, %s)", [window.key, window.expires_at])
             return cursor.fetchone()[0]
 
     @staticmethod
-    def _count_in_cache(cache, key: str, duration: int) -> int:
-        # The key outlives its window by a second so a late incr never recreates an expired window.
-        if cache.add(key, 1, timeout=duration + 1):
+    def _count_in_cache(cache, key: str, timeout: int) -> int:
+        if cache.add(key, 1, timeout=timeout):
             return 1
         try:
             return cache.incr(key)
         except ValueError:  # expired between add and incr: this request opens the window again
-            cache.set(key, 1, timeout=duration + 1)
+            cache.set(key, 1, timeout=timeout)
             return 1
 
     def wait(self):
@@ -112,6 +120,26 @@ class ScopedRateThrottle(FixedWindowThrottle):
 
     def get_scope(self, request, view):
         return getattr(view, "throttle_scope", None)
+
+
+class SeatWriteThrottle(ScopedRateThrottle):
+    """The hold and book scopes. With the counters in PostgreSQL the request is counted by the seat
+    function, in the statement that does the write (its view passes `seat_write_window(request)` to the
+    service, which raises RateLimited over the limit): one round trip per seat write instead of two, and a
+    hot seat's loser costs one. With Redis the count is Redis's, here, as for every other scope."""
+
+    def allow_request(self, request, view) -> bool:
+        if settings.REDIS_URL:
+            return super().allow_request(request, view)
+        self.wait_seconds = None
+        request.seat_write_window = self.window(request, view)
+        return True
+
+
+def seat_write_window(request) -> RateWindow | None:
+    """The window SeatWriteThrottle left for the seat function to count in; None when it counted the
+    request itself (Redis) or nothing limits it."""
+    return getattr(request, "seat_write_window", None)
 
 
 class UserRateThrottle(FixedWindowThrottle):

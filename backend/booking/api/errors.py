@@ -60,9 +60,9 @@ def api_exception_handler(exc, context):
         if exc.errors:
             body["errors"] = exc.errors
         response = Response(body, status=exc.status_code)
-        if exc.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
-            response["Retry-After"] = "1"
-        elif exc.status_code == status.HTTP_401_UNAUTHORIZED:
+        if exc.retry_after is not None:
+            response["Retry-After"] = str(exc.retry_after)
+        if exc.status_code == status.HTTP_401_UNAUTHORIZED:
             response["WWW-Authenticate"] = 'Token realm="api"'  # a 401 must name a scheme (RFC 9110)
         return response
 

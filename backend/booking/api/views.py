@@ -24,6 +24,7 @@ from booking.selectors.schedule import upcoming_showtimes, user_bookings
 from booking.services.accounts import api_token_for, register_user
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats, release_holds
+from http_infra.throttling import SeatWriteThrottle, seat_write_window
 
 
 class AnonymousView(APIView):
@@ -186,6 +187,7 @@ class HallLayoutView(APIView):
 
 class HoldSeatView(APIView):
     throttle_scope = "hold"
+    throttle_classes = [SeatWriteThrottle]  # counted by the seat function: one round trip
 
     @extend_schema(
         operation_id="hold_seat",
@@ -206,7 +208,12 @@ class HoldSeatView(APIView):
     )
     def post(self, request):
         data = s.validated_input(s.SeatSelectionSerializer, request)
-        result = hold_seats(user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"])
+        result = hold_seats(
+            user=request.user,
+            showtime_id=data["show_id"],
+            seat_ids=data["seat_ids"],
+            rate_window=seat_write_window(request),
+        )
         return Response(
             shapes.HoldResult.render(
                 {"detail": "Seats held.", "held_until": result.held_until, "seat_ids": result.seat_ids}
@@ -220,6 +227,7 @@ _IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,255}")
 
 class BookSeatView(APIView):
     throttle_scope = "book"
+    throttle_classes = [SeatWriteThrottle]  # counted by the seat function: one round trip
 
     @extend_schema(
         operation_id="book_seat",
@@ -246,7 +254,11 @@ class BookSeatView(APIView):
         if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
             raise InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (e.g. a UUID).")
         result = confirm_booking(
-            user=request.user, showtime_id=data["show_id"], seat_ids=data["seat_ids"], idempotency_key=key
+            user=request.user,
+            showtime_id=data["show_id"],
+            seat_ids=data["seat_ids"],
+            idempotency_key=key,
+            rate_window=seat_write_window(request),
         )
         response = Response(
             shapes.BookResult.render({"detail": "Booked.", "booking": result}), status=status.HTTP_201_CREATED

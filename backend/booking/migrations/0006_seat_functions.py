@@ -5,6 +5,11 @@ from django.db import migrations
 from booking.services.locking import install_seat_functions
 
 DROP = """
+DROP FUNCTION IF EXISTS boxoffice_confirm_booking(
+    bigint, bigint, bigint[], timestamptz, text, text, text, integer, text, integer, timestamptz);
+DROP FUNCTION IF EXISTS boxoffice_hold_seats(
+    bigint, bigint, bigint[], timestamptz, integer, integer, text, integer, text, integer, timestamptz);
+DROP FUNCTION IF EXISTS boxoffice_count_hit(text, timestamptz);
 DROP FUNCTION IF EXISTS boxoffice_confirm_booking(bigint, bigint, bigint[], timestamptz, text, text, text, integer);
 DROP FUNCTION IF EXISTS boxoffice_release_holds(bigint, bigint, bigint[], timestamptz, text);
 DROP FUNCTION IF EXISTS boxoffice_hold_seats(bigint, bigint, bigint[], timestamptz, integer, integer, text, integer);

@@ -16,7 +16,7 @@ from booking.services.locking import (
     lock_timeout,
     seat_transaction,
 )
-from booking.services.seat_requests import normalise_seat_ids, refuse_unless_ok
+from booking.services.seat_requests import RateWindow, normalise_seat_ids, rate_arguments, refuse_unless_ok
 
 Status = ShowSeat.Status
 
@@ -27,17 +27,17 @@ class HoldResult:
     held_until: datetime  # the earliest expiry among the requested seats
 
 
-def hold_seats(*, user, showtime_id: int, seat_ids: list[int]) -> HoldResult:
+def hold_seats(*, user, showtime_id: int, seat_ids: list[int], rate_window: RateWindow | None = None) -> HoldResult:
     """Hold every requested seat for `user`, or none of them.
 
     Seats the user already holds stay held with their original expiry (a re-hold never extends one).
-    One statement (`boxoffice_hold_seats`, seat_writes.sql): the unlocked snapshot that refuses a seat
-    visibly taken before any lock, the user's lock, the seat locks in primary-key order, the per-user
-    cap, the change with its history and layout version.
+    One statement (`boxoffice_hold_seats`, seat_writes.sql): the request counted in `rate_window` (if
+    given), the unlocked snapshot that refuses a seat visibly taken before any seat lock, the user's lock,
+    the seat locks in primary-key order, the per-user cap, the change with its history and layout version.
     """
     seat_ids = normalise_seat_ids(seat_ids)
     outcome, ids, held_until, live_holds = call_seat_function(
-        "SELECT * FROM boxoffice_hold_seats(%s::bigint, %s::bigint, %s::bigint[], %s, %s, %s, %s, %s)",
+        "SELECT * FROM boxoffice_hold_seats(%s::bigint, %s::bigint, %s::bigint[], %s, %s, %s, %s, %s, %s, %s, %s)",
         [
             user.pk,
             showtime_id,
@@ -47,6 +47,7 @@ def hold_seats(*, user, showtime_id: int, seat_ids: list[int]) -> HoldResult:
             settings.MAX_SEATS_PER_HOLD,
             lock_timeout(),
             USER_LOCK_NAMESPACE,
+            *rate_arguments(rate_window),
         ],
         seat_ids=seat_ids,
         showtime_id=showtime_id,
@@ -57,7 +58,7 @@ def hold_seats(*, user, showtime_id: int, seat_ids: list[int]) -> HoldResult:
             f"and already hold {live_holds}.",
             seat_ids=ids,
         )
-    refuse_unless_ok(outcome, ids)
+    refuse_unless_ok(outcome, ids, rate_window=rate_window)
     return HoldResult(seat_ids=seat_ids, held_until=held_until)
 
 

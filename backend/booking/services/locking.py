@@ -1,6 +1,8 @@
 """The transaction every seat write runs in: bounded lock waits, per-user serialisation, clean 409s.
 
 Lock order, the same in every service, so that no two transactions can wait on each other in a cycle:
+  0. the caller's rate-limit counter row (hold and confirm, when the seat function counts the request:
+     `rate_window` in seat_requests.py; a row only the same client's requests share),
   1. the acting user's advisory lock (hold and confirm only),
   2. the ShowSeat rows, locked (`FOR UPDATE`) in primary-key order,
   3. one LayoutVersion slot row (the last statement before commit).

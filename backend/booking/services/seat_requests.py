@@ -1,6 +1,8 @@
-"""What every seat service does with a request's seat ids, and with a seat function's refusal."""
+"""What every seat service does with a request's seat ids and rate window, and with a seat function's refusal."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 
@@ -8,6 +10,7 @@ from booking.exceptions import (
     IdempotencyKeyReused,
     InvalidRequest,
     NotHeld,
+    RateLimited,
     SeatNotFound,
     SeatUnavailable,
     ShowStarted,
@@ -26,6 +29,25 @@ def normalise_seat_ids(seat_ids: Iterable[int]) -> list[int]:
     return ids
 
 
+@dataclass(frozen=True)
+class RateWindow:
+    """The caller's rate-limit window for this request, for a seat function to count the request in its own
+    statement (http_infra/throttling.py decides the window; `boxoffice_count_hit` counts): over `limit` hits
+    the function changes nothing and the service raises RateLimited (429, Retry-After)."""
+
+    key: str
+    limit: int
+    expires_at: datetime  # when the counter row may be swept
+    retry_after: int  # seconds until the window ends
+
+
+def rate_arguments(window: RateWindow | None) -> list:
+    """The seat functions' last three parameters (p_rate_key, p_rate_limit, p_rate_expires)."""
+    if window is None:
+        return [None, None, None]
+    return [window.key, window.limit, window.expires_at]
+
+
 # The outcomes the seat functions (seat_writes.sql) answer, and the error each one is.
 _REFUSALS = {
     "not_found": lambda seat_ids: ShowtimeNotFound(),
@@ -37,10 +59,14 @@ _REFUSALS = {
 }
 
 
-def refuse_unless_ok(outcome: str, seat_ids: list[int] | None, *, ok: Iterable[str] = ("ok",)) -> None:
+def refuse_unless_ok(
+    outcome: str, seat_ids: list[int] | None, *, ok: Iterable[str] = ("ok",), rate_window: RateWindow | None = None
+) -> None:
     """Raise the domain error for a seat function's refusal; return for the given success outcomes."""
     if outcome in ok:
         return
+    if outcome == "throttled" and rate_window is not None:
+        raise RateLimited(retry_after=rate_window.retry_after)
     if outcome not in _REFUSALS:
         raise RuntimeError(f"unknown seat function outcome {outcome!r}")
     raise _REFUSALS[outcome](seat_ids)

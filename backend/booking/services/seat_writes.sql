@@ -45,13 +45,30 @@ BEGIN
 END
 $$;
 
--- Hold every requested seat for p_user, or none. Lock order: the user's advisory lock, then the seat rows
--- in primary-key order, then the layout version slot. A seat visibly taken is refused from the unlocked
--- snapshot first, before any lock: a hot seat's losers take no lock at all.
--- Outcomes: ok | not_found | seat_not_found | show_started | seat_unavailable | hold_limit.
+-- Count one request in its rate-limit window (booking_ratecounter, UNLOGGED: no WAL flush) and return the
+-- window's hits. The one definition of a hit: http_infra/throttling.py calls it on its own, and the hold
+-- and confirm functions call it first, so a seat write and its count are one round trip, not two.
+CREATE OR REPLACE FUNCTION boxoffice_count_hit(p_key text, p_expires_at timestamptz)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    v_hits integer;
+BEGIN
+    INSERT INTO booking_ratecounter (key, hits, expires_at) VALUES (p_key, 1, p_expires_at)
+    ON CONFLICT (key) DO UPDATE SET hits = booking_ratecounter.hits + 1
+    RETURNING hits INTO v_hits;
+    RETURN v_hits;
+END
+$$;
+
+-- Hold every requested seat for p_user, or none. Lock order: the caller's rate-limit counter row (given
+-- p_rate_key), the user's advisory lock, then the seat rows in primary-key order, then the layout version
+-- slot. A seat visibly taken is refused from the unlocked snapshot first, before any seat lock: a hot
+-- seat's losers lock no seat (only their own counter row, which no other caller shares).
+-- Outcomes: ok | throttled | not_found | seat_not_found | show_started | seat_unavailable | hold_limit.
 CREATE OR REPLACE FUNCTION boxoffice_hold_seats(
     p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz,
-    p_default_ttl integer, p_max_holds integer, p_lock_timeout text, p_lock_ns integer
+    p_default_ttl integer, p_max_holds integer, p_lock_timeout text, p_lock_ns integer,
+    p_rate_key text DEFAULT NULL, p_rate_limit integer DEFAULT NULL, p_rate_expires timestamptz DEFAULT NULL
 ) RETURNS TABLE (outcome text, seat_ids bigint[], held_until timestamptz, live_holds integer)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
@@ -67,6 +84,15 @@ DECLARE
     v_live integer;
     v_until timestamptz;
 BEGIN
+    -- Bounded lock waits (SET LOCAL) from the first statement on: the rate counter's row lock included.
+    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    -- The caller's rate limit (p_rate_key NULL: not counted here), before anything else: a refused
+    -- request counts as one too.
+    IF p_rate_key IS NOT NULL AND boxoffice_count_hit(p_rate_key, p_rate_expires) > p_rate_limit THEN
+        RETURN QUERY SELECT 'throttled', NULL::bigint[], NULL::timestamptz, NULL::integer;
+        RETURN;
+    END IF;
+
     -- 0. The unlocked snapshot: the showtime, which seats exist, which are visibly taken.
     SELECT st.starts_at, COALESCE(st.hold_ttl_seconds, p_default_ttl) INTO v_starts, v_ttl
     FROM booking_showtime st WHERE st.id = p_showtime;
@@ -95,9 +121,8 @@ BEGIN
         RETURN;
     END IF;
 
-    -- 1. Bounded lock waits (SET LOCAL), then the user's lock: one user's holds and confirms queue here,
-    --    so the per-user cap sees each other's results.
-    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    -- 1. The user's lock: one user's holds and confirms queue here, so the per-user cap sees each
+    --    other's results.
     PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
 
     -- 2. Lock the rows this user may take, in primary-key order. The WHERE is re-checked after a lock
@@ -198,12 +223,14 @@ $$;
 
 -- Book seats the user holds (every one of them, unexpired) into one booking. With an idempotency key, a
 -- retry of the same request returns the original booking and changes nothing, even once the holds ran
--- out. Lock order as for holds: the user's lock (which also serialises the key lookup), the seat rows in
--- primary-key order, the layout version slot.
--- Outcomes: ok | replayed | idempotency_key_reused | not_found | seat_not_found | show_started | not_held.
+-- out. Lock order as for holds: the caller's rate-limit counter row, the user's lock (which also
+-- serialises the key lookup), the seat rows in primary-key order, the layout version slot.
+-- Outcomes: ok | throttled | replayed | idempotency_key_reused | not_found | seat_not_found | show_started
+-- | not_held.
 CREATE OR REPLACE FUNCTION boxoffice_confirm_booking(
     p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz, p_key text,
-    p_reference text, p_lock_timeout text, p_lock_ns integer
+    p_reference text, p_lock_timeout text, p_lock_ns integer,
+    p_rate_key text DEFAULT NULL, p_rate_limit integer DEFAULT NULL, p_rate_expires timestamptz DEFAULT NULL
 ) RETURNS TABLE (outcome text, seat_ids bigint[], booking_id bigint, reference text, created_at timestamptz)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
@@ -217,6 +244,10 @@ DECLARE
     v_id bigint;
 BEGIN
     PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    IF p_rate_key IS NOT NULL AND boxoffice_count_hit(p_rate_key, p_rate_expires) > p_rate_limit THEN
+        RETURN QUERY SELECT 'throttled', NULL::bigint[], NULL::bigint, NULL::text, NULL::timestamptz;
+        RETURN;
+    END IF;
     PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
 
     IF p_key IS NOT NULL THEN

@@ -1,10 +1,12 @@
 """Rate limits: scoped and per-client fixed windows in the shared cache, 429 `throttled` + Retry-After."""
 
+import time
+
 import pytest
 from rest_framework.test import APIClient
 
-from booking.models import RateCounter
-from booking.tests.api.helpers import HOLD_URL, LOGIN_URL, SHOWS_URL, assert_error
+from booking.models import RateCounter, ShowSeat
+from booking.tests.api.helpers import HOLD_URL, LOGIN_URL, SHOWS_URL, assert_error, book, hold, snapshot
 from http_infra.rates import parse_rate, parse_rates
 
 PASSWORD = "s3cret-pass-123"  # the factories' password
@@ -16,6 +18,11 @@ def throttled(db, settings):
     settings.THROTTLES_ENABLED = True
     settings.REDIS_URL = ""
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES}
+    # Windows are aligned to the clock: a test that counts across a minute's end would see its count
+    # start again. Each test takes well under 5 s, so start none in a minute's last 5 s.
+    into_minute = time.time() % 60
+    if into_minute > 55:
+        time.sleep(60 - into_minute + 0.05)
     return settings
 
 
@@ -72,6 +79,65 @@ def test_hold_scope_is_per_user(throttled, user, other_user, showtime, seats):
     assert theirs.post(HOLD_URL, {"show_id": showtime.pk, "seat_id": seats[3]}, format="json").status_code == 200
     # Other views are not in the hold scope.
     assert mine.get(SHOWS_URL).status_code == 200
+
+
+def test_book_scope_is_per_user_and_refuses_with_retry_after(throttled, user, other_user, showtime, seats):
+    throttled.THROTTLE_RATES["book"] = "1/min"
+    mine, theirs = APIClient(), APIClient()
+    mine.force_authenticate(user)
+    theirs.force_authenticate(other_user)
+    assert hold(mine, showtime, seats[:2]).status_code == 200
+    assert hold(theirs, showtime, seats[2:3]).status_code == 200
+
+    assert book(mine, showtime, seats[:1]).status_code == 201
+    before = snapshot()
+    response = book(mine, showtime, seats[1:2])
+    body = assert_error(response, 429, "throttled")
+    assert set(body) == {"detail", "code"}
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert snapshot() == before  # the refused booking changed nothing
+    assert book(theirs, showtime, seats[2:3]).status_code == 201
+
+
+def test_a_seat_write_and_its_count_are_one_round_trip(
+    transactional_db, throttled, user, other_user, showtime, seats, django_assert_num_queries
+):
+    """With the counters in PostgreSQL the seat function counts the request itself: a hold, a hot seat's
+    loser and a booking are one statement each, rate limit included (autocommit, as a request runs)."""
+    throttled.THROTTLE_RATES.update(hold="100/min", book="100/min")
+    winner, loser = APIClient(), APIClient()
+    winner.force_authenticate(user)
+    loser.force_authenticate(other_user)
+
+    with django_assert_num_queries(1):
+        assert hold(winner, showtime, seats[:1]).status_code == 200
+    with django_assert_num_queries(1):
+        assert_error(hold(loser, showtime, seats[:1]), 409, "seat_unavailable")
+    with django_assert_num_queries(1):
+        assert book(winner, showtime, seats[:1]).status_code == 201
+    hits = {key.rsplit(":", 2)[0]: n for key, n in RateCounter.objects.values_list("key", "hits")}
+    assert hits == {
+        f"throttle:book:user:{user.pk}": 1,
+        f"throttle:hold:user:{other_user.pk}": 1,
+        f"throttle:hold:user:{user.pk}": 1,
+    }
+
+
+def test_with_redis_the_seat_writes_are_counted_in_the_cache(throttled, user, showtime, seats):
+    """REDIS_URL set: the throttle counts hold and book in the shared cache (a local-memory stand-in here),
+    not in the seat function, and still refuses over the limit."""
+    throttled.REDIS_URL = "redis://counted-in-the-throttle-cache-below"
+    throttled.CACHES = {
+        **throttled.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle-test"},
+    }
+    throttled.THROTTLE_RATES["hold"] = "1/min"
+    client = APIClient()
+    client.force_authenticate(user)
+    assert hold(client, showtime, seats[:1]).status_code == 200
+    assert_error(hold(client, showtime, seats[1:2]), 429, "throttled")
+    assert ShowSeat.objects.get(showtime=showtime, seat_id=seats[1]).status == ShowSeat.Status.AVAILABLE
+    assert not RateCounter.objects.exists()
 
 
 def test_health_is_never_throttled(throttled):

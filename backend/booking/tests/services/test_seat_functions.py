@@ -3,15 +3,19 @@ out, a unique violation (the database's last line of defence), a backend killed 
 connections and threads on real PostgreSQL; the invariants are checked after each."""
 
 import threading
+from datetime import timedelta
 
 import psycopg
 import pytest
 from django.db import OperationalError, connection
+from django.db.models import Sum
+from django.utils import timezone
 
-from booking.exceptions import SeatsBusy, SeatUnavailable
-from booking.models import Booking, BookingSeat, LayoutVersion, SeatEvent, ShowSeat
+from booking.exceptions import RateLimited, SeatsBusy, SeatUnavailable
+from booking.models import Booking, BookingSeat, LayoutVersion, RateCounter, SeatEvent, ShowSeat
 from booking.services.bookings import confirm_booking, new_booking_reference
 from booking.services.holds import hold_seats, release_holds
+from booking.services.seat_requests import RateWindow
 from booking.tests.conftest import make_showtime, seat_ids_of
 from booking.tests.factories import UserFactory
 from booking.tests.faults.helpers import RowBlocker, test_database_url, wait_until, waiting_backends
@@ -160,3 +164,44 @@ def test_each_seat_write_is_one_statement_and_a_hot_seat_loser_too(show, django_
         confirm_booking(user=user, showtime_id=show.pk, seat_ids=seats[1:], idempotency_key="k-1")
     with django_assert_num_queries(1):
         assert confirm_booking(user=user, showtime_id=show.pk, seat_ids=seats[1:], idempotency_key="k-1").replayed
+
+
+def _window(key: str, limit: int) -> RateWindow:
+    return RateWindow(key=key, limit=limit, expires_at=timezone.now() + timedelta(minutes=2), retry_after=42)
+
+
+def test_a_rate_window_is_counted_in_the_seat_write_statement(show, django_assert_num_queries):
+    user, loser = UserFactory(), UserFactory()
+    seats = seat_ids_of(show)[:2]
+
+    with django_assert_num_queries(1):
+        hold_seats(user=user, showtime_id=show.pk, seat_ids=seats, rate_window=_window("t:hold:me", 10))
+    with django_assert_num_queries(1), pytest.raises(SeatUnavailable):  # a hot seat's loser: still one
+        hold_seats(user=loser, showtime_id=show.pk, seat_ids=seats, rate_window=_window("t:hold:loser", 10))
+    with django_assert_num_queries(1):
+        confirm_booking(user=user, showtime_id=show.pk, seat_ids=seats, rate_window=_window("t:book:me", 10))
+
+    hits = dict(RateCounter.objects.values_list("key", "hits"))
+    assert hits == {"t:hold:me": 1, "t:hold:loser": 1, "t:book:me": 1}  # a refused request counts too
+
+
+def test_over_the_limit_a_seat_write_changes_nothing_but_the_count(show):
+    user = UserFactory()
+    first, second = seat_ids_of(show)[:2]
+    window = _window("t:hold:me", 1)
+    hold_seats(user=user, showtime_id=show.pk, seat_ids=[first], rate_window=window)
+    events, version = SeatEvent.objects.count(), LayoutVersion.objects.filter(showtime=show).aggregate(v=Sum("version"))
+
+    with pytest.raises(RateLimited) as refused:
+        hold_seats(user=user, showtime_id=show.pk, seat_ids=[second], rate_window=window)
+    assert (refused.value.status_code, refused.value.code, refused.value.retry_after) == (429, "throttled", 42)
+    with pytest.raises(RateLimited):
+        confirm_booking(user=user, showtime_id=show.pk, seat_ids=[first], rate_window=_window("t:book:me", 0))
+
+    assert ShowSeat.objects.get(showtime=show, seat_id=second).status == ShowSeat.Status.AVAILABLE
+    assert ShowSeat.objects.get(showtime=show, seat_id=first).status == ShowSeat.Status.HELD
+    assert not Booking.objects.exists()
+    assert SeatEvent.objects.count() == events
+    assert LayoutVersion.objects.filter(showtime=show).aggregate(v=Sum("version")) == version
+    assert RateCounter.objects.get(key="t:hold:me").hits == 2
+    assert_booking_invariants()
