@@ -1339,7 +1339,8 @@ def local_side(
     stack: contextlib.ExitStack, args: argparse.Namespace, label: str, tree: Path, rev: str, url: str, runs: int
 ) -> Side:
     """Migrate and seed a database with `tree`'s manage.py, start `tree`'s app server on it."""
-    env = {**server_env(args), "DATABASE_URL": url}
+    extra = dict(item.split("=", 1) for item in args.b_env) if label == "B" else {}
+    env = {**server_env(args), "DATABASE_URL": url, **extra}
     backend = tree / "backend"
     name = label or "server"
     log(f"{name}: migrating {dbname(url)} with {rev} ({tree})")
@@ -1364,7 +1365,8 @@ def local_side(
         "postgresql": version,
         "postgresql_settings": pg_settings,
         "database": "DATABASE_URL" if url == os.environ.get("DATABASE_URL") else f"{dbname(url)} (TCP)",
-        "server": f"{server.kind} {workers} workers x {threads} threads from {rev}, DEBUG off, no access log",
+        "server": f"{server.kind} {workers} workers x {threads} threads from {rev}, DEBUG off, no access log"
+        + "".join(f", {key}={value}" for key, value in extra.items()),
     }
     side = Side(
         label, rev, server.url, url, seed["shows"], seed["users"], Meter([server.proc.pid], pg), workers * threads, info
@@ -1885,6 +1887,12 @@ def write_outputs(results: dict, out: Path, stem: str, lines: list[str]) -> None
 # --- main ------------------------------------------------------------------------------------------------------------
 
 
+def _key_value(item: str) -> str:
+    if "=" not in item:
+        raise argparse.ArgumentTypeError(f"{item!r}: expected KEY=VALUE")
+    return item
+
+
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks")
@@ -1900,6 +1908,15 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--threads", type=int, help="WEB_THREADS for gunicorn (default: its config)")
     p.add_argument("--port", type=int, default=0, help="port for the bench server (default: a free one)")
     p.add_argument("--compare", metavar="REV", help="A/B: this tree against commit REV, alternating A, B, B, A")
+    p.add_argument(
+        "--b-env",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        type=_key_value,
+        help="with --compare: an environment variable for side B's server only (repeatable); "
+        '--compare HEAD --b-env "GUNICORN_CMD_ARGS=--http-parser python" pairs one setting of the same build',
+    )
     p.add_argument("--base-url", metavar="URL", help="measure a server already running there (e.g. make run's)")
     p.add_argument(
         "--database-url", help="with --base-url: the server's database (for the ceiling and PostgreSQL's CPU)"
