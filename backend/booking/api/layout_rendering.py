@@ -86,6 +86,7 @@ class _PublicSeats:
     plan: _SeatPlan
     encoded: list[bytes]  # each seat as the JSON an anonymous caller sees, display order
     counts: dict[str, int]
+    joined: bytes  # `encoded` as the body's seat list: what every caller who holds none of them is sent
 
 
 _MAX_CACHED_SHOWTIMES = 256
@@ -147,7 +148,7 @@ def _public_seats(state: LayoutState, now: datetime) -> _PublicSeats:
     for display_index, code in zip(plan.display_index_by_id_order, codes, strict=True):
         encoded[display_index] = plan.encoded[code][display_index]
     counts = {status: codes.count(code) for code, status in STATUS_BY_CODE.items()}
-    built = _PublicSeats(key=key, plan=plan, encoded=encoded, counts=counts)
+    built = _PublicSeats(key=key, plan=plan, encoded=encoded, counts=counts, joined=b",".join(encoded))
     _remember(_public_seats_cache, state.showtime_id, built)
     return built
 
@@ -155,14 +156,15 @@ def _public_seats(state: LayoutState, now: datetime) -> _PublicSeats:
 def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
     """The layout body for the caller `state` was read for, as JSON bytes."""
     public = _public_seats(state, now)
-    encoded = public.encoded
+    seats = public.joined  # most callers hold nothing here: the seat list is joined once per version
     if state.my_holds:
-        encoded = list(encoded)
+        encoded = list(public.encoded)
         for seat_id, held_until in state.my_holds.items():
             index = public.plan.position.get(seat_id)
             if index is not None:
                 _, row, number = public.plan.seats[index]
                 encoded[index] = _encode_seat(seat_id, row, number, "held", isoformat_utc(held_until))
+        seats = b",".join(encoded)
     header = orjson.dumps(
         {
             "show_id": state.showtime_id,
@@ -175,4 +177,4 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
             "counts": public.counts,
         }
     )
-    return b"".join((header[:-1], b',"seats":[', b",".join(encoded), b"]}"))
+    return b"".join((header[:-1], b',"seats":[', seats, b"]}"))
