@@ -6,7 +6,9 @@ the resolved URL's name, the status, DRF's `response.data["code"]`, the user the
 touches the database never.
 """
 
+import functools
 import logging
+import re
 import time
 
 import orjson
@@ -60,17 +62,35 @@ def error_code_of(response) -> str:
     return str(code)[:64] if code else "none"
 
 
+_LOGFMT_BARE = re.compile(r"[A-Za-z0-9_\-./:]+")
+
+
 def _logfmt_value(value) -> str:
     text = str(value)
-    if text and all(c.isalnum() or c in "-_./:" for c in text):
+    if _LOGFMT_BARE.fullmatch(text):
         return text
     return orjson.dumps(text).decode()  # quoted and escaped: no newline or quote can forge a field
+
+
+@functools.lru_cache(maxsize=4096)
+def _request_metrics(endpoint: str, method: str, status: int):
+    """The labelled children one kind of answer updates, looked up once per process (labels are bounded:
+    route names, methods, statuses), not per request."""
+    return metrics.REQUESTS.labels(endpoint, method, str(status)), metrics.LATENCY.labels(
+        endpoint, method, f"{status // 100}xx"
+    )
+
+
+# The open-connections gauge changes only when a thread connects or a connection is closed: counting
+# them once a second per process is as current as a scrape every few seconds can tell.
+_CONNECTIONS_EVERY = 1.0
 
 
 class ObservabilityMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.log_requests = getattr(settings, "REQUEST_LOG", True)
+        self.connections_counted_at = float("-inf")
 
     def __call__(self, request):
         started = time.perf_counter()
@@ -86,8 +106,9 @@ class ObservabilityMiddleware:
         status = response.status_code
         endpoint = endpoint_of(request, response)
         method = request.method if request.method in {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} else "other"
-        metrics.REQUESTS.labels(endpoint, method, str(status)).inc()
-        metrics.LATENCY.labels(endpoint, method, f"{status // 100}xx").observe(duration)
+        requests, latency = _request_metrics(endpoint, method, status)
+        requests.inc()
+        latency.observe(duration)
 
         code = None
         if 400 <= status < 500:
@@ -100,7 +121,10 @@ class ObservabilityMiddleware:
                 metrics.REJECTIONS.labels(endpoint, str(status), code).inc()
         elif status < 300 and endpoint in SEAT_WRITES:
             self.count_seat_write(endpoint, response)
-        metrics.DB_CONNECTIONS.set(metrics.open_connections())
+        now = time.monotonic()
+        if now - self.connections_counted_at >= _CONNECTIONS_EVERY:
+            self.connections_counted_at = now
+            metrics.DB_CONNECTIONS.set(metrics.open_connections())
 
         if self.log_requests:
             self.log(request, response, endpoint, status, code, duration)
@@ -145,4 +169,6 @@ class ObservabilityMiddleware:
             fields.append(("user", user_id))
         if code is not None:
             fields.append(("code", code))
-        logger.log(level, " ".join(f"{key}={_logfmt_value(value)}" for key, value in fields))
+        line = " ".join(f"{key}={_logfmt_value(value)}" for key, value in fields)
+        # The record made directly: Logger.log would walk the stack for a caller that is always this line.
+        logger.handle(logger.makeRecord(logger.name, level, __file__, 0, line, None, None))
