@@ -1317,8 +1317,9 @@ def server_env(args: argparse.Namespace) -> dict:
         {
             "SECRET_KEY": secrets.token_urlsafe(50),
             "DEBUG": "false",
-            # Rate limits stay on, so their cost (one counter round trip per hold, book, sign-in) is
-            # measured; the rates are lifted because a few bench users send thousands of holds a minute.
+            # Rate limits stay on, so their cost (the count inside each hold's and booking's statement,
+            # a round trip per sign-in) is measured; the rates are lifted because a few bench users send
+            # thousands of holds a minute.
             "THROTTLES_ENABLED": "true",
             "THROTTLE_RATES": "hold=100000000/min,book=100000000/min,login=100000000/min,register=100000000/min",
             "ACCESS_LOG": "",

@@ -62,7 +62,7 @@ REJECTIONS = Counter(
 )
 DB_CONNECTIONS = Gauge(
     "boxoffice_db_connections_open",
-    "Open Django database connections (persistent ones included), as of each process's latest request.",
+    "Open Django database connections (persistent ones included), counted by each process at most once a second.",
     multiprocess_mode="livesum",
 )
 

@@ -1,0 +1,191 @@
+"""The web tier's CPU per request, measured in-process: Django's WSGI application called directly, with no
+HTTP server, no client and no other thread in the process, so that what a change to the Python request path
+saves shows through the noise that an HTTP benchmark (±15 % here) hides.
+
+    .venv/bin/python loadtest/webtier_cpu.py [--requests N] [--rounds R] [--hall ROWSxSEATS] [KIND ...]
+
+KIND: hold (a hold and its release: two requests), loser (a hold of a seat someone else holds: a hot seat's
+loser), 404 (an unknown API path), 304 (a seat-map poll with a current ETag), layout (a full seat-map read).
+
+It creates a database of its own on the server of DATABASE_URL (default: postgres@127.0.0.1:5432), migrates and
+seeds it, and drops it at the end. What production runs is on: rate limits (lifted rates, so every hold is
+counted), Prometheus in multiprocess mode, the request log (sent to /dev/null while measuring). Each round
+runs N requests of one kind; the figure is the least process CPU per request over R rounds (the least is the
+run the machine disturbed least). It measures Python's share only: PostgreSQL's and the HTTP server's are
+`make bench`'s. To compare two trees, run it in each, alternately (a worktree, or git stash), a few times.
+"""
+
+import argparse
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+BACKEND = Path(__file__).resolve().parent.parent / "backend"
+KINDS = ("hold", "loser", "404", "304", "layout")
+
+
+def make_database(server_url: str) -> str:
+    name = f"boxoffice_webtier_{os.getpid()}"
+    with psycopg.connect(server_url, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(server_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_database(server_url: str, url: str) -> None:
+    with psycopg.connect(server_url, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}" WITH (FORCE)')
+
+
+class App:
+    """The WSGI application with a seeded showtime, five users with tokens, and one seat held by user 0."""
+
+    def __init__(self, rows: int, seats_per_row: int):
+        from django.core.management import call_command
+        from django.core.wsgi import get_wsgi_application
+        from rest_framework.authtoken.models import Token
+
+        from booking.tests.conftest import make_showtime, seat_ids_of
+        from booking.tests.factories import UserFactory
+
+        call_command("migrate", verbosity=0)
+        self.wsgi = get_wsgi_application()
+        self.show = make_showtime(rows=rows, seats_per_row=seats_per_row)
+        self.seats = seat_ids_of(self.show)
+        self.tokens = [Token.objects.create(user=UserFactory()).key for _ in range(5)]
+        self.layout = f"/api/hall-layout/{self.show.pk}/"
+        self.call("POST", "/api/hold-seat/", {"show_id": self.show.pk, "seat_ids": [self.seats[0]]}, self.tokens[0])
+        self.etags: dict[str, str] = {}
+
+    def read_etags(self) -> None:
+        """Each caller's current ETag (holds and releases move them)."""
+        self.etags = {token: self.call("GET", self.layout, token=token)[1]["ETag"] for token in self.tokens}
+
+    def call(self, method: str, path: str, body=None, token: str | None = None, etag: str | None = None):
+        data = json.dumps(body).encode() if body is not None else b""
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "127.0.0.1:8000",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(data)),
+            "wsgi.input": io.BytesIO(data),
+            "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http",
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        if token:
+            environ["HTTP_AUTHORIZATION"] = f"Token {token}"
+        if etag:
+            environ["HTTP_IF_NONE_MATCH"] = etag
+        started = []
+        body = b"".join(self.wsgi(environ, lambda status, headers, exc_info=None: started.append((status, headers))))
+        status, headers = started[0]
+        return status, dict(headers), body
+
+    def request(self, kind: str, i: int) -> int:
+        """One step of `kind`; returns how many requests it made."""
+        token = self.tokens[1 + i % 4]
+        if kind == "hold":
+            seat = {"show_id": self.show.pk, "seat_ids": [self.seats[1 + i % (len(self.seats) - 1)]]}
+            self.expect("200", "POST", "/api/hold-seat/", seat, token)
+            self.expect("200", "POST", "/api/release-seat/", seat, token)
+            return 2
+        if kind == "loser":
+            self.expect("409", "POST", "/api/hold-seat/", {"show_id": self.show.pk, "seat_ids": [self.seats[0]]}, token)
+        elif kind == "404":
+            self.expect("404", "GET", "/api/no-such-endpoint/")
+        elif kind == "304":
+            self.expect("304", "GET", self.layout, token=token, etag=self.etags[token])
+        else:
+            self.expect("200", "GET", self.layout, token=token)
+        return 1
+
+    def expect(self, status: str, *args, **kwargs) -> None:
+        got = self.call(*args, **kwargs)[0]
+        if not got.startswith(status):
+            raise SystemExit(f"{args[0]} {args[1]}: expected {status}, got {got}")
+
+
+def measure(app: App, kind: str, requests: int, rounds: int) -> list[float]:
+    """Process CPU per request (ms) of each round."""
+    if kind == "304":
+        app.read_etags()
+    for i in range(100):  # warm up: prepared statements, caches, the layout board
+        app.request(kind, i)
+    per_request, i = [], 0
+    for _ in range(rounds):
+        made, started = 0, time.process_time()
+        while made < requests:
+            made += app.request(kind, i)
+            i += 1
+        per_request.append(1000 * (time.process_time() - started) / made)
+    return per_request
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("kinds", nargs="*", metavar="KIND", help=f"any of {', '.join(KINDS)} (default: all)")
+    p.add_argument("--requests", type=int, default=1000, help="requests per round (default 1000)")
+    p.add_argument("--rounds", type=int, default=5, help="rounds per kind (default 5)")
+    p.add_argument("--hall", default="10x20", help="ROWSxSEATS of the showtime's hall (default 10x20)")
+    args = p.parse_args()
+    if unknown := set(args.kinds) - set(KINDS):
+        p.error(f"unknown kind(s): {', '.join(sorted(unknown))}")
+    args.kinds = args.kinds or list(KINDS)
+    rows, seats_per_row = (int(n) for n in args.hall.lower().split("x"))
+
+    server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    url = make_database(server_url)
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY=os.environ.get("SECRET_KEY", "webtier-cpu-" + "x" * 40),
+        DEBUG="false",
+        THROTTLES_ENABLED="true",
+        THROTTLE_RATES="hold=100000000/min,book=100000000/min",
+        PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="webtier-metrics-"),
+    )
+    sys.path.insert(0, str(BACKEND))
+    import django
+    from django.db import connections
+
+    django.setup()
+    try:
+        app = App(rows, seats_per_row)
+        stderr = os.dup(2)
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)  # the request log, one line per request
+            try:
+                results = {kind: measure(app, kind, args.requests, args.rounds) for kind in args.kinds}
+            finally:
+                os.dup2(stderr, 2)
+        hall = f"{rows}x{seats_per_row}"
+        for kind, runs in results.items():
+            print(
+                f"{kind:7} least {min(runs):.3f} ms of CPU per request (hall {hall}); "
+                f"rounds: {', '.join(f'{r:.3f}' for r in runs)}"
+            )
+    finally:
+        connections.close_all()
+        drop_database(server_url, url)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
