@@ -5,8 +5,9 @@ eight threads per worker queueing on the stream's lock (and on the GIL around ea
 of the cheapest requests. The writer thread wakes every FLUSH_INTERVAL seconds and writes whatever came
 meanwhile in one write: woken per record (logging's QueueListener), its wake-ups and GIL hand-offs cost
 about a tenth of a cheap request's CPU in the web tier (loadtest/webtier_cpu.py: a hot seat's loser 0.82
-vs 0.92 ms, a 304 0.30 vs 0.34). A line is written at most FLUSH_INTERVAL after its request. The thread is started lazily in each process (gunicorn forks workers after settings are loaded)
-and writes what is queued when the process exits.
+vs 0.92 ms, a 304 0.30 vs 0.34). A line is written at most FLUSH_INTERVAL after its request. The thread
+is started lazily in each process (gunicorn forks workers after settings are loaded) and writes what is
+queued when the process exits.
 """
 
 import atexit
