@@ -30,9 +30,49 @@ class Shape(serializers.Serializer):
     @classmethod
     def render(cls, instance, **kwargs):
         """The JSON-ready data of `instance` (an object or a dict) in this shape: a plain dict or list
-        (`.data` would wrap the same in DRF's ReturnDict). About 30 µs for a hold's answer, under 1 % of
-        the hold's CPU."""
+        (`.data` would wrap the same in DRF's ReturnDict)."""
+        plain = cls.__dict__.get("_plain_fields")
+        if plain is None:
+            plain = _plain_fields(cls)
+            cls._plain_fields = plain  # per class: a subclass may add fields
+        if plain and not kwargs:
+            # A flat shape of plain fields (a seat write's answer): the declared fields render the values
+            # themselves, unbound, as DRF would after binding a copy of each (50 µs of a hold's ~1 ms).
+            try:
+                values = [(name, field, _value_of(instance, name)) for name, field in plain]
+            except (KeyError, AttributeError):
+                pass  # DRF's way knows what a missing value means for each field
+            else:
+                return {
+                    name: None if value is None else field.to_representation(value) for name, field, value in values
+                }
         return cls(instance, **kwargs).to_representation(instance)
+
+
+# Fields whose output depends on nothing but the value: no binding, context or source path.
+_PLAIN = (
+    serializers.BooleanField,
+    serializers.CharField,
+    serializers.ChoiceField,
+    serializers.DateTimeField,
+    serializers.IntegerField,
+)
+
+
+def _plain_fields(shape) -> tuple:
+    """(name, field) of each declared field, when every one is plain and read from the attribute or key of
+    its own name; () otherwise (nested shapes, `source=`, custom fields), and the shape renders DRF's way."""
+    fields = []
+    for name, field in shape._declared_fields.items():
+        plain = type(field) in _PLAIN or (type(field) is serializers.ListField and type(field.child) in _PLAIN)
+        if not plain or field.source not in (None, name) or field.write_only:
+            return ()
+        fields.append((name, field))
+    return tuple(fields)
+
+
+def _value_of(instance, name: str):
+    return instance[name] if isinstance(instance, dict) else getattr(instance, name)
 
 
 def _ids(**kwargs):

@@ -77,6 +77,22 @@ def test_shallow_field_copies_render_what_drf_would(user, showtime, seats):
     booked = confirm_booking(user=user, showtime_id=showtime.pk, seat_ids=seats[:1], idempotency_key=None)
     cases = [
         (shapes.HoldResult, {"detail": "Seats held.", "held_until": hold.held_until, "seat_ids": hold.seat_ids}, {}),
+        (shapes.ReleaseResult, {"detail": "Released.", "seat_ids": [seats[1]]}, {}),
+        (shapes.User, user, {}),
+        (shapes.Detail, {"detail": "Signed out."}, {}),
+        (
+            shapes.AuditShowtime,
+            {
+                "id": 1,
+                "hold_ttl_seconds": None,
+                "capacity": 4,
+                "booked": 1,
+                "held": 1,
+                "expired_holds": 0,
+                "available": 2,
+            },
+            {},
+        ),
         (shapes.BookResult, {"detail": "Booked.", "booking": booked}, {}),
         (shapes.UserWithToken, user, {"context": {"token": "t0k"}}),
         (shapes.Showtime, upcoming_showtimes(now=timezone.now()), {"many": True}),
@@ -84,3 +100,14 @@ def test_shallow_field_copies_render_what_drf_would(user, showtime, seats):
     for shape, instance, kwargs in cases:
         assert shape.render(instance, **kwargs) == _deep(shape)(instance, **kwargs).data, shape.__name__
     assert shapes.UserWithToken.render(user, context={"token": "other"})["token"] == "other"
+
+
+def test_flat_shapes_take_the_plain_way_and_the_others_do_not():
+    """The plain way must be taken by the seat writes' answers (or it saves nothing), and never by a shape
+    with nested shapes, a source path or a context-fed field."""
+    assert [name for name, _ in shapes._plain_fields(shapes.HoldResult)] == ["detail", "held_until", "seat_ids"]
+    assert shapes._plain_fields(shapes.ReleaseResult)
+    for shape in (shapes.BookResult, shapes.BookingSummary, shapes.UserWithToken, shapes.Showtime, shapes.SeatCounts):
+        assert shapes._plain_fields(shape) == (), shape.__name__
+    assert shapes.User.render({"id": 3, "username": "ann"}) == {"id": 3, "username": "ann"}
+    assert shapes.UserWithToken.render({"id": 3, "username": "ann"}, context={"token": "t"})["token"] == "t"
