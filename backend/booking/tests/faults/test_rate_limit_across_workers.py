@@ -15,17 +15,23 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LOGIN_RATE = 10  # per minute per client IP
 
 
-def test_forty_rapid_logins_across_four_workers_let_through_no_more_than_the_rate(db_url, tmp_path):
-    user = UserFactory()
-    with app_server(
+def four_workers_rate_limited(db_url, tmp_path, rates: str):
+    """The app server with 4 workers, rate limits on at `rates`, counting in the PostgreSQL table every
+    worker shares."""
+    return app_server(
         database_url=db_url,
         log_path=tmp_path / "server.log",
         WEB_CONCURRENCY=4,
         WEB_THREADS=4,
         THROTTLES_ENABLED="true",
-        REDIS_URL="",  # the PostgreSQL counters every worker shares
-        THROTTLE_RATES=f"login={LOGIN_RATE}/min",
-    ) as server:
+        REDIS_URL="",
+        THROTTLE_RATES=rates,
+    )
+
+
+def test_forty_rapid_logins_across_four_workers_let_through_no_more_than_the_rate(db_url, tmp_path):
+    user = UserFactory()
+    with four_workers_rate_limited(db_url, tmp_path, f"login={LOGIN_RATE}/min") as server:
 
         def login(_):
             # A fresh connection per attempt, so the attempts spread over the workers.
@@ -57,15 +63,7 @@ def test_rapid_holds_across_four_workers_are_counted_by_the_seat_function_once_e
     distinct seats over 4 workers hold exactly the rate's worth of seats; the rest are 429s that hold
     nothing."""
     _, headers = make_user()
-    with app_server(
-        database_url=db_url,
-        log_path=tmp_path / "server.log",
-        WEB_CONCURRENCY=4,
-        WEB_THREADS=4,
-        THROTTLES_ENABLED="true",
-        REDIS_URL="",
-        THROTTLE_RATES=f"hold={HOLD_RATE}/min",
-    ) as server:
+    with four_workers_rate_limited(db_url, tmp_path, f"hold={HOLD_RATE}/min") as server:
 
         def hold(seat_id):
             with httpx.Client(base_url=server.base_url, timeout=30, headers=headers) as client:
