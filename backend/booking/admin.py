@@ -1,22 +1,94 @@
+import re
+from collections import defaultdict
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from booking.exceptions import BookingError, InvalidRequest
-from booking.models import Booking, BookingSeat, Hall, Movie, Seat, SeatEvent, ShowSeat, Showtime, Venue
+from booking.models import (
+    Booking,
+    BookingSeat,
+    Hall,
+    Movie,
+    Seat,
+    SeatCategory,
+    SeatEvent,
+    ShowSeat,
+    Showtime,
+    ShowtimePrice,
+    TicketType,
+    Venue,
+)
+from booking.money import display, fits_currency, minor_units
+from booking.selectors.pricing import showtime_prices
 from booking.selectors.schedule import hall_is_busy, with_seat_counts
 from booking.services.holds import release_holds_by_admin
+from booking.services.pricing import recategorise_rows, recategorise_seats, save_ticket_type, set_showtime_prices
 from booking.services.showtimes import (
     add_new_seats_to_upcoming_showtimes,
     checked_schedule,
     create_showtime,
     generate_seats,
     reschedule_showtime,
+    row_label,
 )
+
+# --- row specs ("A-C, F") ---------------------------------------------------------------------------
+
+MAX_ROWS = 702  # A..ZZ, generate_seats' limit
+_ROW_PART = re.compile(r"\s*([A-Za-z]+)\s*(?:-\s*([A-Za-z]+)\s*)?")
+
+
+def row_index(label: str) -> int:
+    """A -> 0, Z -> 25, AA -> 26: the inverse of showtimes.row_label."""
+    index = 0
+    for letter in label.upper():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def parse_row_spec(spec: str) -> list[str]:
+    """The row labels of a spec such as "A-C, F" (rows and inclusive ranges of spreadsheet-style row
+    labels, comma-separated, any case), in order, without repeats. ValidationError when malformed."""
+    labels: dict[str, None] = {}
+    for part in spec.split(","):
+        if not part.strip():
+            continue  # a stray or trailing comma is harmless
+        match = _ROW_PART.fullmatch(part)
+        if match is None:
+            raise ValidationError(f"{part.strip()!r} is not a row or a range of rows (such as A-C).")
+        first, last = match[1].upper(), (match[2] or match[1]).upper()
+        start, end = row_index(first), row_index(last)
+        if end < start:
+            raise ValidationError(f"The range {first}-{last} runs backwards.")
+        if end - start >= MAX_ROWS:  # before expanding it: "A-ZZZZZZ" is a typo, not a million rows
+            raise ValidationError(f"The range {first}-{last} is longer than any hall.")
+        labels.update(dict.fromkeys(row_label(index) for index in range(start, end + 1)))
+    return list(labels)
+
+
+def _listed(labels, limit: int = 10) -> str:
+    labels = list(labels)
+    return ", ".join(labels[:limit]) + (", ..." if len(labels) > limit else "")
+
+
+def _has_upcoming_showtimes(**lookup) -> bool:
+    return Showtime.objects.filter(starts_at__gt=timezone.now(), **lookup).exists()
+
+
+class ColourInput(forms.TextInput):
+    input_type = "color"  # the browser's colour picker; it submits "#rrggbb"
+
+
+# --- venues -----------------------------------------------------------------------------------------
 
 
 class HallInline(admin.TabularInline):
@@ -24,31 +96,206 @@ class HallInline(admin.TabularInline):
     extra = 0
 
 
+class VenueForm(forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = ["name", "city", "currency"]
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"]
+        venue = self.instance
+        if venue.pk is None or "currency" not in self.changed_data:
+            return currency
+        # Prices are stored as bare amounts in the venue's currency: a new currency would silently
+        # change what every upcoming showtime charges.
+        if _has_upcoming_showtimes(hall__venue=venue):
+            raise ValidationError(
+                "This venue has upcoming showtimes priced in its current currency; "
+                "its currency can change only when none are left."
+            )
+        misfits = [
+            f"{category.hall.name} / {category.name}"
+            for category in SeatCategory.objects.filter(hall__venue=venue).select_related("hall")
+            if not fits_currency(category.default_price, currency)
+        ]
+        if misfits:
+            raise ValidationError(
+                f"Default prices not expressible in {currency} ({minor_units(currency)} decimals): {_listed(misfits)}."
+            )
+        return currency
+
+
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
-    list_display = ["name", "city"]
+    form = VenueForm
+    list_display = ["name", "city", "currency"]
     search_fields = ["name", "city"]
     inlines = [HallInline]
+
+
+# --- halls: categories, seats, the seat generator ----------------------------------------------------
+
+
+class HallForm(forms.ModelForm):
+    class Meta:
+        model = Hall
+        fields = ["venue", "name"]
+
+    def clean_venue(self):
+        venue = self.cleaned_data["venue"]
+        hall = self.instance
+        # Moving a hall to a venue of another currency re-denominates its prices, as changing the
+        # venue's currency would (VenueForm).
+        if (
+            hall.pk is not None
+            and venue.pk != hall.venue_id
+            and venue.currency != hall.venue.currency
+            and _has_upcoming_showtimes(hall=hall)
+        ):
+            raise ValidationError(
+                f"This hall has upcoming showtimes priced in {hall.venue.currency}; "
+                f"it cannot move to a venue selling in {venue.currency}."
+            )
+        return venue
+
+
+class SeatCategoryFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The model's clean() checks the price against the hall's venue as stored; this checks it against
+        # the venue being saved (a new hall, or one moving to another venue).
+        hall = self.instance
+        if hall.venue_id is None:
+            return
+        currency = hall.venue.currency
+        for form in self.forms:
+            price = form.cleaned_data.get("default_price") if form.cleaned_data else None
+            if price is None or form.has_error("default_price") or self._should_delete_form(form):
+                continue
+            if not fits_currency(price, currency):
+                form.add_error("default_price", f"Not a price in {currency} ({minor_units(currency)} decimals).")
+
+
+class SeatCategoryForm(forms.ModelForm):
+    # An initial value, or an untouched extra row would submit the picker's #000000 and count as filled in.
+    colour = forms.CharField(initial="#3b82f6", max_length=7, widget=ColourInput)
+
+    class Meta:
+        model = SeatCategory
+        fields = ["name", "colour", "sort_order", "default_price"]
+
+
+class SeatCategoryInline(admin.TabularInline):
+    model = SeatCategory
+    form = SeatCategoryForm
+    formset = SeatCategoryFormSet
+    extra = 0
+    fields = ["name", "colour", "sort_order", "default_price"]
 
 
 class SeatInline(admin.TabularInline):
     model = Seat
     extra = 0
     ordering = ["row", "number"]
+    fields = ["row", "number", "category"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("formset", _SeatFormSet)
+        formset = super().get_formset(request, obj, **kwargs)
+        # A seat's category is one of its own hall's (a database trigger refuses any other).
+        formset.form.base_fields["category"].queryset = (
+            obj.categories.all() if obj is not None else SeatCategory.objects.none()
+        )
+        return formset
+
+
+class _SeatFormSet(forms.BaseInlineFormSet):
+    """Reads the hall's categories once for all its seat rows, not once per row (a hall has 1,000)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if "category" in form.fields:
+            if not hasattr(self, "_category_choices"):
+                self._category_choices = list(form.fields["category"].choices)
+            form.fields["category"].choices = self._category_choices
+        return form
 
 
 class GenerateSeatsForm(forms.Form):
-    rows = forms.IntegerField(min_value=1, max_value=702, help_text="Rows A, B, C, ...")
+    rows = forms.IntegerField(min_value=1, max_value=MAX_ROWS, help_text="Rows A, B, C, ...")
     seats_per_row = forms.IntegerField(min_value=1, max_value=999)
+
+    def __init__(self, *args, hall: Hall, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One "rows" field per category of the hall; rows named in none get the hall's first category.
+        self.category_fields = {}
+        for category in hall.categories.all():
+            name = f"category_{category.pk}"
+            self.fields[name] = forms.CharField(
+                required=False,
+                label=f"Rows in {category.name}",
+                help_text="Rows and ranges of rows, such as A-C, F. Existing seats of these rows move too.",
+            )
+            self.category_fields[name] = category
+
+    def clean(self):
+        cleaned = super().clean()
+        rows = cleaned.get("rows")
+        grid = {row_label(index) for index in range(rows)} if rows else None
+        row_categories: dict[str, SeatCategory] = {}
+        for name, category in self.category_fields.items():
+            try:
+                labels = parse_row_spec(cleaned.get(name) or "")
+            except ValidationError as exc:
+                self.add_error(name, exc)
+                continue
+            if grid is not None and (outside := [label for label in labels if label not in grid]):
+                self.add_error(name, f"Not in a grid of {rows} rows (A-{row_label(rows - 1)}): {_listed(outside)}.")
+                continue
+            if clashes := [label for label in labels if label in row_categories]:
+                self.add_error(
+                    name, f"Row {clashes[0]} is already in {row_categories[clashes[0]].name}: a row has one category."
+                )
+                continue
+            row_categories.update(dict.fromkeys(labels, category))
+        cleaned["row_categories"] = row_categories
+        return cleaned
+
+
+class RecategoriseRowsForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=SeatCategory.objects.none(), help_text="Move the rows' seats here.")
+    rows = forms.CharField(help_text="Rows and ranges of rows, such as A-C, F.")
+
+    def __init__(self, *args, hall: Hall, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hall = hall
+        self.fields["category"].queryset = hall.categories.all()
+
+    def clean_rows(self):
+        labels = parse_row_spec(self.cleaned_data["rows"])
+        if not labels:
+            raise ValidationError("Name at least one row.")
+        existing = set(self.hall.seats.values_list("row", flat=True).distinct())
+        if missing := [label for label in labels if label not in existing]:
+            raise ValidationError(f"{self.hall} has no row {_listed(missing)}.")
+        return labels
 
 
 @admin.register(Hall)
 class HallAdmin(admin.ModelAdmin):
+    form = HallForm
     list_display = ["name", "venue", "seat_count"]
     list_filter = ["venue"]
     search_fields = ["name", "venue__name"]
-    inlines = [SeatInline]
     change_form_template = "admin/booking/hall/change_form.html"
+
+    def get_inlines(self, request, obj):
+        # A new hall has no categories yet, so no seat could be given one: categories first, then
+        # generate seats (or add them here) on the saved hall.
+        return [SeatCategoryInline, SeatInline] if obj is not None else [SeatCategoryInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("venue").annotate(num_seats=Count("seats"))
@@ -68,7 +315,12 @@ class HallAdmin(admin.ModelAdmin):
                 "<int:hall_id>/generate-seats/",
                 self.admin_site.admin_view(self.generate_seats_view),
                 name="booking_hall_generate_seats",
-            )
+            ),
+            path(
+                "<int:hall_id>/recategorise-rows/",
+                self.admin_site.admin_view(self.recategorise_rows_view),
+                name="booking_hall_recategorise_rows",
+            ),
         ]
         return custom + super().get_urls()
 
@@ -76,10 +328,16 @@ class HallAdmin(admin.ModelAdmin):
         hall = self.get_object(request, str(hall_id))
         if hall is None or not self.has_change_permission(request, hall):
             return redirect("admin:booking_hall_changelist")
-        form = GenerateSeatsForm(request.POST or None)
+        form = GenerateSeatsForm(request.POST or None, hall=hall)
         if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
             try:
-                added = generate_seats(hall=hall, **form.cleaned_data)
+                added = generate_seats(
+                    hall=hall,
+                    rows=data["rows"],
+                    seats_per_row=data["seats_per_row"],
+                    row_categories=data["row_categories"],
+                )
             except BookingError as exc:
                 form.add_error(None, exc.detail)
             else:
@@ -87,6 +345,108 @@ class HallAdmin(admin.ModelAdmin):
                 return redirect(reverse("admin:booking_hall_change", args=[hall.pk]))
         context = {**self.admin_site.each_context(request), "hall": hall, "form": form, "title": "Generate seats"}
         return render(request, "admin/booking/hall/generate_seats.html", context)
+
+    def recategorise_rows_view(self, request, hall_id):
+        hall = self.get_object(request, str(hall_id))
+        if hall is None or not self.has_change_permission(request, hall):
+            return redirect("admin:booking_hall_changelist")
+        form = RecategoriseRowsForm(request.POST or None, hall=hall)
+        if request.method == "POST" and form.is_valid():
+            category, rows = form.cleaned_data["category"], form.cleaned_data["rows"]
+            try:
+                moved = recategorise_rows(hall=hall, rows=rows, category=category)
+            except BookingError as exc:
+                form.add_error(None, exc.detail)
+            else:
+                self.message_user(
+                    request, f"Moved {moved} seats of rows {_listed(rows)} to {category}.", messages.SUCCESS
+                )
+                return redirect(reverse("admin:booking_hall_change", args=[hall.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "hall": hall,
+            "form": form,
+            "title": "Re-categorise rows",
+        }
+        return render(request, "admin/booking/hall/recategorise_rows.html", context)
+
+
+# --- seats: bulk re-categorisation -------------------------------------------------------------------
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.hall} / {obj.name}"  # category names repeat from hall to hall
+
+
+class CategoryListFilter(admin.RelatedFieldListFilter):
+    """The category filter, labelled with its hall, and only the filtered hall's categories when one is."""
+
+    def field_choices(self, field, request, model_admin):
+        categories = SeatCategory.objects.select_related("hall__venue")
+        hall_id = request.GET.get("hall__id__exact", "")
+        if hall_id.isdigit():
+            categories = categories.filter(hall_id=hall_id)
+        return [(category.pk, f"{category.hall} / {category.name}") for category in categories]
+
+
+class SeatActionForm(ActionForm):
+    category = CategoryChoiceField(
+        queryset=SeatCategory.objects.select_related("hall__venue"), required=False, label="Category:"
+    )
+
+
+@admin.register(Seat)
+class SeatAdmin(admin.ModelAdmin):
+    """Seats across halls, to re-categorise many at once (filter by hall and row, select, move)."""
+
+    list_display = ["__str__", "hall", "row", "number", "category"]
+    list_filter = ["hall__venue", "hall", ("category", CategoryListFilter), "row"]
+    search_fields = ["hall__name", "row"]
+    list_select_related = ["hall__venue", "category"]
+    ordering = ["hall", "row", "number"]
+    list_per_page = 200
+    action_form = SeatActionForm
+    actions = ["move_to_category"]
+    fields = ["hall", "row", "number", "category"]
+    readonly_fields = ["hall"]
+
+    def has_add_permission(self, request):
+        # New seats come through the hall (inline or generator), which also gives upcoming showtimes them.
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            form.base_fields["category"].queryset = obj.hall.categories.all()
+        return form
+
+    @admin.action(description="Move selected seats to the chosen category")
+    def move_to_category(self, request, queryset):
+        try:
+            category = self.action_form.base_fields["category"].clean(request.POST.get("category"))
+        except ValidationError:
+            category = None
+        if category is None:
+            self.message_user(request, "Choose the category to move the seats to.", messages.ERROR)
+            return
+        halls = list(Hall.objects.filter(pk__in=queryset.values("hall_id")).select_related("venue")[:2])
+        if len(halls) > 1:
+            self.message_user(
+                request, "The selected seats are in several halls: filter the list by hall first.", messages.ERROR
+            )
+            return
+        if not halls:
+            return
+        try:
+            moved = recategorise_seats(hall=halls[0], seat_ids=queryset.values_list("pk", flat=True), category=category)
+        except BookingError as exc:
+            self.message_user(request, exc.detail, messages.ERROR)
+            return
+        self.message_user(request, f"Moved {moved} seats of {halls[0]} to {category.name}.", messages.SUCCESS)
+
+
+# --- movies and showtimes ----------------------------------------------------------------------------
 
 
 @admin.register(Movie)
@@ -131,6 +491,26 @@ class ShowtimeForm(forms.ModelForm):
         return cleaned
 
 
+class ShowtimePriceInline(admin.TabularInline):
+    model = ShowtimePrice
+    extra = 0
+    fields = ["category", "ticket_type", "amount"]
+    verbose_name = "price"
+    verbose_name_plural = "prices (none: every category at its default price, for the default ticket type)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category", "ticket_type")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:  # only on a saved showtime (ShowtimeAdmin.get_inlines)
+            fields = formset.form.base_fields
+            fields["category"].queryset = obj.hall.categories.all()
+            currency = obj.hall.venue.currency
+            fields["amount"].help_text = f"In {currency}, the venue's currency ({minor_units(currency)} decimals)."
+        return formset
+
+
 @admin.register(Showtime)
 class ShowtimeAdmin(admin.ModelAdmin):
     form = ShowtimeForm
@@ -143,6 +523,10 @@ class ShowtimeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The seat map's counts: an expired hold is a free seat, swept or not.
         return with_seat_counts(super().get_queryset(request), now=timezone.now())
+
+    def get_inlines(self, request, obj):
+        # Prices need the hall's categories: a new showtime gets its price list once it is saved.
+        return [ShowtimePriceInline] if obj is not None else []
 
     @admin.display(description="Booked", ordering="seats_booked")
     def booked(self, showtime):
@@ -160,9 +544,42 @@ class ShowtimeAdmin(admin.ModelAdmin):
     def capacity(self, showtime):
         return showtime.seats_total
 
+    @admin.display(description="Currency")
+    def currency(self, showtime):
+        return showtime.hall.venue.get_currency_display()
+
+    @admin.display(description="Sells")
+    def sells(self, showtime):
+        """What the showtime sells, as pricing.sql has it: per category, each ticket type and its price."""
+        currency = showtime.hall.venue.currency
+        ticket_types = {ticket_type.pk: ticket_type for ticket_type in TicketType.objects.all()}
+        sold = defaultdict(list)
+        for price in showtime_prices(showtime_id=showtime.pk):
+            ticket_type = ticket_types[price.ticket_type_id]
+            sold[price.category_id].append((ticket_type.sort_order, ticket_type.pk, ticket_type.name, price.amount))
+        lines = [
+            (
+                category.name,
+                ", ".join(f"{name} {display(amount, currency)}" for *_, name, amount in sorted(sold[category.pk]))
+                or "not sold",
+            )
+            for category in showtime.hall.categories.all()
+        ]
+        source = (
+            "Its own price list."
+            if ShowtimePrice.objects.filter(showtime=showtime).exists()
+            else "Default prices: no price list of its own."
+        )
+        return format_html("<p>{}</p><ul>{}</ul>", source, format_html_join("", "<li>{}: {}</li>", lines))
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return super().get_fields(request, obj)
+        return ["hall", "currency", "movie", "starts_at", "ends_at", "hold_ttl_seconds", "sells"]
+
     def get_readonly_fields(self, request, obj=None):
-        # Moving a showtime to another hall would orphan its seat rows.
-        return ["hall"] if obj is not None else []
+        # Moving a showtime to another hall would orphan its seat rows (and its prices' categories).
+        return ["hall", "currency", "sells"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
         if change:  # through the service, like a new showtime: the schedule's rules and the layout board
@@ -182,6 +599,83 @@ class ShowtimeAdmin(admin.ModelAdmin):
             hold_ttl_seconds=obj.hold_ttl_seconds,
         )
         obj.pk = created.pk
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ShowtimePrice:
+            super().save_formset(request, form, formset, change)
+            return
+        # The price list is replaced through the service, as a whole, and only when it changed (every
+        # write moves the showtime's layout ETag). save(commit=False) only records what changed, for the
+        # admin's history.
+        formset.save(commit=False)
+        if not formset.has_changed():
+            return
+        deleted = formset.deleted_forms
+        prices = {
+            (f.cleaned_data["category"], f.cleaned_data["ticket_type"]): f.cleaned_data["amount"]
+            for f in formset.forms
+            if f.cleaned_data and f not in deleted
+        }
+        set_showtime_prices(showtime=form.instance, prices=prices)
+
+
+# --- ticket types ------------------------------------------------------------------------------------
+
+
+class TicketTypeForm(forms.ModelForm):
+    class Meta:
+        model = TicketType
+        fields = ["name", "sort_order", "is_default"]
+
+    def clean_is_default(self):
+        is_default = self.cleaned_data["is_default"]
+        if (
+            not is_default
+            and self.instance.pk
+            and TicketType.objects.filter(pk=self.instance.pk, is_default=True).exists()
+        ):
+            raise ValidationError(
+                "A booking without a choice sells the default ticket type: make another one the default instead."
+            )
+        return is_default
+
+    def _get_validation_exclusions(self):
+        # The model's "one default" check would refuse every new default while the old one is still set;
+        # TicketTypeAdmin.save_model un-defaults the old one in the same transaction instead.
+        return {*super()._get_validation_exclusions(), "is_default"}
+
+
+@admin.register(TicketType)
+class TicketTypeAdmin(admin.ModelAdmin):
+    form = TicketTypeForm
+    list_display = ["name", "sort_order", "is_default"]
+
+    def save_model(self, request, obj, form, change):
+        save_ticket_type(ticket_type=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # The default is what every booking without a choice sells.
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_default)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions[name] = (TicketTypeAdmin.delete_selected_except_default, name, description)
+        return actions
+
+    def delete_selected_except_default(self, request, queryset):
+        if default := queryset.filter(is_default=True).first():
+            self.message_user(
+                request,
+                f"{default} is the default ticket type and cannot be deleted: make another one the default first.",
+                messages.ERROR,
+            )
+            return None
+        return delete_selected(self, request, queryset)
+
+
+# --- seat state, bookings, history -------------------------------------------------------------------
 
 
 @admin.register(ShowSeat)

@@ -56,6 +56,12 @@ class SeatUnavailable(BookingError):
     default_detail = "Some seats are already held or booked."
 
 
+class CategoryNotSold(BookingError):
+    status_code = 409
+    code = "category_not_sold"
+    default_detail = "This showtime does not sell some of these seats' categories."
+
+
 class HoldLimitReached(BookingError):
     status_code = 409
     code = "hold_limit"

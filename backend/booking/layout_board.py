@@ -58,6 +58,9 @@ class LayoutHeader:
     hold_ttl_seconds: int
     version: int
     next_expiry: datetime | None
+    currency: str  # the venue's (ISO 4217)
+    plan_revision: int  # the hall's seat plan (rows, numbers, categories): moves when a seat changes
+    pricing: str  # the categories and price list as JSON text (boxoffice_pricing_json, pricing.sql)
 
 
 class LayoutBoard:

@@ -3,13 +3,23 @@
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q
+
+from booking.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS, currency_choices, fits_currency, minor_units
+
+
+def _amount_field(**kwargs) -> models.DecimalField:
+    """A sum of money in its showtime's (venue's) currency: Decimal, never float (booking/money.py)."""
+    return models.DecimalField(max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, **kwargs)
 
 
 class Venue(models.Model):
     name = models.CharField(max_length=200)
     city = models.CharField(max_length=120)
+    # What the venue sells in (ISO 4217): every price of its halls' categories and showtimes is in it.
+    currency = models.CharField(max_length=3, choices=currency_choices, default="EUR")
 
     class Meta:
         ordering = ["name"]
@@ -22,6 +32,9 @@ class Venue(models.Model):
 class Hall(models.Model):
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="halls")
     name = models.CharField(max_length=120)
+    # Bumped by a trigger (migration 0011) whenever a seat's row, number or category changes: the seat map
+    # caches a hall's seat plan per process and rebuilds it when this moves.
+    plan_revision = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["venue__name", "name"]
@@ -31,12 +44,47 @@ class Hall(models.Model):
         return f"{self.venue.name} / {self.name}"
 
 
+class SeatCategory(models.Model):
+    """A kind of seat in a hall (Standard, Premium, Love seat): what a seat costs depends on it."""
+
+    hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(max_length=60)
+    colour = models.CharField(max_length=7, help_text="The seat map's colour, as #rrggbb.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    # What a showtime without its own price list charges for the default ticket type (pricing.sql).
+    default_price = _amount_field(help_text="In the venue's currency; used by showtimes without their own prices.")
+
+    class Meta:
+        ordering = ["hall", "sort_order", "pk"]
+        verbose_name_plural = "seat categories"
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "name"], name="seatcategory_unique_name_per_hall"),
+            models.CheckConstraint(condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="seatcategory_colour_hex"),
+            models.CheckConstraint(condition=Q(default_price__gte=0), name="seatcategory_default_price_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.default_price is not None and self.hall_id is not None:
+            _check_price(self.default_price, self.hall.venue.currency, field="default_price")
+
+
+def _check_price(amount, currency: str, *, field: str) -> None:
+    """A form's error unless `amount` is whole minor units of `currency` (no 8.505 EUR, no 1500.5 JPY)."""
+    if not fits_currency(amount, currency):
+        raise ValidationError({field: f"Not a price in {currency} ({minor_units(currency)} decimals)."})
+
+
 class Seat(models.Model):
     """A physical seat. Its id is the `seat_id` clients send."""
 
     hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="seats")
     row = models.CharField(max_length=8)
     number = models.PositiveSmallIntegerField()
+    # Exactly one category, of the seat's own hall (a trigger of migration 0011 refuses another hall's).
+    category = models.ForeignKey(SeatCategory, on_delete=models.PROTECT, related_name="seats")
 
     class Meta:
         ordering = ["hall", "row", "number"]
@@ -106,6 +154,60 @@ class Showtime(models.Model):
     @property
     def effective_hold_ttl_seconds(self) -> int:
         return self.hold_ttl_seconds or settings.HOLD_TTL_SECONDS
+
+
+class TicketType(models.Model):
+    """Who a ticket is for (Adult, Child, Student, Senior). Exactly one is the default: the ticket a
+    booking without a choice (POST /api/book-seat/) sells, and what category default prices are for."""
+
+    name = models.CharField(max_length=60, unique=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            # At most one default (the migration creates it; the admin refuses to leave none).
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="tickettype_one_default"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ShowtimePrice(models.Model):
+    """One line of a showtime's own price list: what a (category, ticket type) costs for it.
+
+    A showtime with no lines sells every category of its hall at the category's default price (default
+    ticket type only); a showtime with lines sells exactly those (category, ticket type) pairs, so a
+    category without a line is not for sale. One definition of that rule: pricing.sql.
+    """
+
+    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="prices")
+    # Of the showtime's own hall (a trigger of migration 0011 refuses another hall's).
+    category = models.ForeignKey(SeatCategory, on_delete=models.PROTECT, related_name="+")
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="+")
+    amount = _amount_field(help_text="In the venue's currency.")
+
+    class Meta:
+        ordering = ["showtime", "category__sort_order", "ticket_type__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["showtime", "category", "ticket_type"], name="showtimeprice_unique_per_category_ticket"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="showtimeprice_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.category} / {self.ticket_type}: {self.amount}"
+
+    def clean(self):
+        if self.showtime_id is None:
+            return
+        if self.category_id is not None and self.category.hall_id != self.showtime.hall_id:
+            raise ValidationError({"category": "Not a category of this showtime's hall."})
+        if self.amount is not None:
+            _check_price(self.amount, self.showtime.hall.venue.currency, field="amount")
 
 
 class ShowSeat(models.Model):

@@ -15,12 +15,15 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
 
 import orjson
 from django.conf import settings
 
 from booking.api.serializers import isoformat_utc
 from booking.layout_board import LayoutHeader, board
+from booking.money import amount_text
 from booking.selectors.layout import STATUS_BY_CODE, LayoutState, layout_state, seat_plan, seat_statuses
 
 
@@ -38,6 +41,9 @@ def _etag(showtime_id: int, header: LayoutHeader, user_id: int | None) -> str:
                 header.hall_name,
                 header.venue_name,
                 header.hold_ttl_seconds,
+                header.currency,
+                header.plan_revision,
+                header.pricing,
                 settings.MAX_SEATS_PER_HOLD,
             ),
         )
@@ -72,9 +78,11 @@ def conditional_layout(*, showtime_id: int, user, now: datetime, if_none_match: 
 
 @dataclass(frozen=True)
 class _SeatPlan:
-    """A showtime's seats, pre-encoded in every public state. Changes only when the hall gains seats."""
+    """A showtime's seats, pre-encoded in every public state. Changes only when the hall gains seats or
+    its plan revision moves (a seat's row, number or category changed)."""
 
-    seats: list[tuple[int, str, int]]  # (id, row, number) in display order
+    revision: int  # the hall's plan revision it was read at
+    seats: list[tuple[int, str, int, int]]  # (id, row, number, category id) in display order
     position: dict[int, int]  # seat id -> display index
     display_index_by_id_order: list[int]  # k-th seat by id -> its display index
     encoded: dict[str, list[bytes]]  # status code -> every seat's JSON in that state, display order
@@ -82,7 +90,7 @@ class _SeatPlan:
 
 @dataclass(frozen=True)
 class _PublicSeats:
-    key: tuple  # (version, next_expiry) it was built for
+    key: tuple  # (version, next_expiry, plan revision) it was built for
     plan: _SeatPlan
     encoded: list[bytes]  # each seat as the JSON an anonymous caller sees, display order
     counts: dict[str, int]
@@ -103,12 +111,15 @@ def _remember(cache: OrderedDict, key: int, value) -> None:
             cache.popitem(last=False)
 
 
-def _encode_seat(seat_id: int, row: str, number: int, status: str, held_until: str | None = None) -> bytes:
+def _encode_seat(
+    seat_id: int, row: str, number: int, category_id: int, status: str, held_until: str | None = None
+) -> bytes:
     return orjson.dumps(
         {
             "id": seat_id,
             "row": row,
             "number": number,
+            "category": category_id,
             "status": status,
             "held_by_me": held_until is not None,
             "held_until": held_until,
@@ -116,17 +127,15 @@ def _encode_seat(seat_id: int, row: str, number: int, status: str, held_until: s
     )
 
 
-def _seat_plan(showtime_id: int) -> _SeatPlan:
+def _seat_plan(showtime_id: int, revision: int) -> _SeatPlan:
     seats = seat_plan(showtime_id=showtime_id)
-    position = {seat_id: index for index, (seat_id, _, _) in enumerate(seats)}
+    position = {seat_id: index for index, (seat_id, *_) in enumerate(seats)}
     plan = _SeatPlan(
+        revision=revision,
         seats=seats,
         position=position,
         display_index_by_id_order=[position[seat_id] for seat_id in sorted(position)],
-        encoded={
-            code: [_encode_seat(seat_id, row, number, status) for seat_id, row, number in seats]
-            for code, status in STATUS_BY_CODE.items()
-        },
+        encoded={code: [_encode_seat(*seat, status) for seat in seats] for code, status in STATUS_BY_CODE.items()},
     )
     _remember(_seat_plans, showtime_id, plan)
     return plan
@@ -135,15 +144,15 @@ def _seat_plan(showtime_id: int) -> _SeatPlan:
 def _public_seats(state: LayoutState, now: datetime) -> _PublicSeats:
     # Built from data read after `state`, so the cached seats are never older than the version
     # they are filed under: at worst an ETag lags its body, which costs a client one extra fetch.
-    key = (state.header.version, state.header.next_expiry)
+    key = (state.header.version, state.header.next_expiry, state.header.plan_revision)
     cached = _public_seats_cache.get(state.showtime_id)
     if cached is not None and cached.key == key:
         return cached
 
     seat_count, codes = seat_statuses(showtime_id=state.showtime_id, now=now)
     plan = _seat_plans.get(state.showtime_id)
-    if plan is None or len(plan.seats) != seat_count:  # first use, or the hall gained seats
-        plan = _seat_plan(state.showtime_id)
+    if plan is None or len(plan.seats) != seat_count or plan.revision != state.header.plan_revision:
+        plan = _seat_plan(state.showtime_id, state.header.plan_revision)  # first use, or the plan changed
     encoded = [b""] * seat_count
     for display_index, code in zip(plan.display_index_by_id_order, codes, strict=True):
         encoded[display_index] = plan.encoded[code][display_index]
@@ -162,8 +171,7 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
         for seat_id, held_until in state.my_holds.items():
             index = public.plan.position.get(seat_id)
             if index is not None:
-                _, row, number = public.plan.seats[index]
-                encoded[index] = _encode_seat(seat_id, row, number, "held", isoformat_utc(held_until))
+                encoded[index] = _encode_seat(*public.plan.seats[index], "held", isoformat_utc(held_until))
         seats = b",".join(encoded)
     header = orjson.dumps(
         {
@@ -177,4 +185,18 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
             "counts": public.counts,
         }
     )
-    return b"".join((header[:-1], b',"seats":[', seats, b"]}"))
+    pricing = _pricing_json(state.header.currency, state.header.pricing)
+    return b"".join((header[:-1], b",", pricing, b',"seats":[', seats, b"]}"))
+
+
+@lru_cache(maxsize=_MAX_CACHED_SHOWTIMES)
+def _pricing_json(currency: str, pricing: str) -> bytes:
+    """`"currency":...,"categories":[...]` for the body, from the header's price list (pricing.sql), with
+    every amount written in the currency's own decimals. Encoded once per distinct price list."""
+    categories = orjson.loads(pricing)
+    for category in categories:
+        if category["price"] is not None:
+            category["price"] = amount_text(Decimal(category["price"]), currency)
+        for line in category["prices"]:
+            line["amount"] = amount_text(Decimal(line["amount"]), currency)
+    return orjson.dumps({"currency": currency, "categories": categories})[1:-1]

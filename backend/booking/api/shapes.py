@@ -12,6 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from booking.money import amount_text
+
 # A shape's docstring would become its public description in the schema (and a subclass inherits it), so
 # notes for maintainers are comments.
 
@@ -79,6 +81,12 @@ def _ids(**kwargs):
     return serializers.ListField(child=serializers.IntegerField(), **kwargs)
 
 
+def _amount(**kwargs):
+    # Money on the wire: a decimal string in the currency's own decimals (booking/money.py), never a number.
+    kwargs.setdefault("help_text", 'A decimal string with the currency\'s own decimals: "8.50" (EUR), "1500" (JPY).')
+    return serializers.CharField(**kwargs)
+
+
 # --- accounts ---------------------------------------------------------------------------------------
 
 
@@ -136,6 +144,30 @@ class ShowtimeVenue(Shape):
     city = serializers.CharField()
 
 
+class PriceRange(Shape):
+    currency = serializers.CharField(help_text="ISO 4217.")
+    min = _amount()
+    max = _amount()
+
+
+@extend_schema_field(PriceRange(allow_null=True))
+class _PriceRangeField(serializers.Field):
+    """The showtime's cheapest and dearest price (upcoming_showtimes' price_min and price_max)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, showtime):
+        if showtime.price_min is None:
+            return None  # sells nothing
+        currency = showtime.hall.venue.currency
+        return {
+            "currency": currency,
+            "min": amount_text(showtime.price_min, currency),
+            "max": amount_text(showtime.price_max, currency),
+        }
+
+
 class Showtime(Shape):  # from selectors.schedule.upcoming_showtimes
     id = serializers.IntegerField()
     movie = ShowtimeMovie()
@@ -144,6 +176,7 @@ class Showtime(Shape):  # from selectors.schedule.upcoming_showtimes
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     counts = SeatCounts(source="*")
+    price_range = _PriceRangeField(help_text="The cheapest and dearest ticket it sells; null: none for sale.")
 
 
 # --- the seat map (pre-encoded: see the module docstring) -------------------------------------------------
@@ -157,12 +190,31 @@ class LayoutSeat(Shape):
     id = serializers.IntegerField(help_text="The `seat_id` to hold, book or release.")
     row = serializers.CharField()
     number = serializers.IntegerField()
+    category = serializers.IntegerField(help_text="The `id` of its category in `categories`.")
     status = serializers.ChoiceField(
         choices=["available", "held", "booked"],
         help_text="An expired hold is `available`; a seat held by someone else is only `held`.",
     )
     held_by_me = serializers.BooleanField()
     held_until = serializers.DateTimeField(allow_null=True, help_text="Set on the caller's own holds only.")
+
+
+class LayoutPrice(Shape):
+    ticket_type_id = serializers.IntegerField()
+    ticket_type = serializers.CharField(help_text="Adult, Child, ...")
+    amount = _amount()
+
+
+class LayoutCategory(Shape):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    colour = serializers.CharField(help_text="#rrggbb")
+    price = _amount(
+        allow_null=True,
+        help_text="What a seat of it costs when no ticket type is chosen (the default ticket type's price, or "
+        "the cheapest); null: this showtime does not sell the category, its seats cannot be held.",
+    )
+    prices = LayoutPrice(many=True, help_text="Its price per ticket type; empty when not for sale.")
 
 
 class HallLayout(Shape):
@@ -174,6 +226,8 @@ class HallLayout(Shape):
     hold_ttl_seconds = serializers.IntegerField()
     max_seats_per_hold = serializers.IntegerField()
     counts = LayoutCounts()
+    currency = serializers.CharField(help_text="ISO 4217: every amount of this showtime is in it.")
+    categories = LayoutCategory(many=True, help_text="The hall's seat categories in display order.")
     seats = LayoutSeat(many=True)
 
 

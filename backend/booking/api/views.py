@@ -202,7 +202,7 @@ class HoldSeatView(APIView):
                 404,
                 409,
                 429,
-                conflict="`seat_unavailable`, `hold_limit`, `lock_timeout`, `show_started`",
+                conflict="`seat_unavailable`, `hold_limit`, `lock_timeout`, `show_started`, `category_not_sold`",
             ),
         },
     )

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from booking.models import Booking, BookingSeat, ShowSeat, Showtime
 from booking.seat_state import live_hold_q
@@ -21,8 +22,16 @@ def with_seat_counts(showtimes: QuerySet[Showtime], *, now: datetime) -> QuerySe
 
 
 def upcoming_showtimes(*, now: datetime) -> list[Showtime]:
-    """Showtimes not yet started, soonest first, each with its live seat counts (with_seat_counts)."""
-    showtimes = Showtime.objects.filter(starts_at__gt=now).select_related("movie", "hall__venue")
+    """Showtimes not yet started, soonest first, each with its live seat counts (with_seat_counts) and its
+    price range: price_min and price_max over what it sells (pricing.sql; None when it sells nothing)."""
+    showtimes = (
+        Showtime.objects.filter(starts_at__gt=now)
+        .select_related("movie", "hall__venue")
+        .annotate(
+            price_min=RawSQL("SELECT min(p.amount) FROM boxoffice_showtime_prices(booking_showtime.id) p", ()),
+            price_max=RawSQL("SELECT max(p.amount) FROM boxoffice_showtime_prices(booking_showtime.id) p", ()),
+        )
+    )
     return list(with_seat_counts(showtimes, now=now).order_by("starts_at", "pk"))
 
 

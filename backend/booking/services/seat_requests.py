@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 
 from booking.exceptions import (
+    CategoryNotSold,
     IdempotencyKeyReused,
     InvalidRequest,
     NotHeld,
@@ -53,6 +54,7 @@ _REFUSALS = {
     "not_found": lambda seat_ids: ShowtimeNotFound(),
     "seat_not_found": lambda seat_ids: SeatNotFound(seat_ids=seat_ids),
     "show_started": lambda seat_ids: ShowStarted(seat_ids=seat_ids),
+    "category_not_sold": lambda seat_ids: CategoryNotSold(seat_ids=seat_ids),
     "seat_unavailable": lambda seat_ids: SeatUnavailable(seat_ids=seat_ids),
     "not_held": lambda seat_ids: NotHeld(seat_ids=seat_ids),
     "idempotency_key_reused": lambda seat_ids: IdempotencyKeyReused(),

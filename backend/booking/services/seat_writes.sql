@@ -64,7 +64,8 @@ $$;
 -- p_rate_key), the user's advisory lock, then the seat rows in primary-key order, then the layout version
 -- slot. A seat visibly taken is refused from the unlocked snapshot first, before any seat lock: a hot
 -- seat's losers lock no seat (only their own counter row, which no other caller shares).
--- Outcomes: ok | throttled | not_found | seat_not_found | show_started | seat_unavailable | hold_limit.
+-- Outcomes: ok | throttled | not_found | seat_not_found | show_started | category_not_sold |
+-- seat_unavailable | hold_limit.
 CREATE OR REPLACE FUNCTION boxoffice_hold_seats(
     p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz,
     p_default_ttl integer, p_max_holds integer, p_lock_timeout text, p_lock_ns integer,
@@ -77,6 +78,7 @@ DECLARE
     v_ttl integer;
     v_found bigint[];
     v_taken bigint[];
+    v_unsold bigint[];
     v_locked bigint[];
     v_pks bigint[];
     v_new bigint[];
@@ -114,6 +116,14 @@ BEGIN
     END IF;
     IF v_starts <= p_now THEN
         RETURN QUERY SELECT 'show_started', p_seat_ids, NULL::timestamptz, NULL::integer;
+        RETURN;
+    END IF;
+    -- A seat whose category the showtime does not sell (pricing.sql) is never for sale.
+    SELECT array_agg(se.id) INTO v_unsold FROM booking_seat se
+    WHERE se.id = ANY(p_seat_ids)
+      AND NOT EXISTS (SELECT 1 FROM boxoffice_showtime_prices(p_showtime) sold WHERE sold.category_id = se.category_id);
+    IF v_unsold IS NOT NULL THEN
+        RETURN QUERY SELECT 'category_not_sold', v_unsold, NULL::timestamptz, NULL::integer;
         RETURN;
     END IF;
     IF v_taken IS NOT NULL THEN

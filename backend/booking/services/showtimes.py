@@ -11,8 +11,9 @@ from django.utils import timezone
 from psycopg import errors as pg_errors
 
 from booking.exceptions import InvalidRequest, ShowtimeOverlap
-from booking.models import Hall, LayoutVersion, Movie, Seat, ShowSeat, Showtime, Venue
+from booking.models import Hall, LayoutVersion, Movie, Seat, SeatCategory, ShowSeat, Showtime, Venue
 from booking.services.locking import bump_layout_version, layout_changed
+from booking.services.pricing import default_category, default_ticket_type, recategorise_rows
 
 # Where the staff API puts a hall that names no venue, and what it shows when it names no movie.
 DEFAULT_VENUE = ("Boxoffice Central", "Springfield")
@@ -29,20 +30,39 @@ def row_label(index: int) -> str:
     return label
 
 
-def generate_seats(*, hall: Hall, rows: int, seats_per_row: int) -> int:
+def generate_seats(
+    *, hall: Hall, rows: int, seats_per_row: int, row_categories: dict[str, SeatCategory] | None = None
+) -> int:
     """Add a rows x seats grid (A1, A2, ...) to the hall, keeping seats it already has.
 
-    Upcoming showtimes in the hall get the new seats too. Returns how many seats were added.
+    `row_categories` (row label -> category of this hall) puts those rows' seats, new and existing, in
+    their category; other new seats go to the hall's default category. Upcoming showtimes in the hall get
+    the new seats too. Returns how many seats were added.
     """
     if not (1 <= rows <= 702 and 1 <= seats_per_row <= 999):
         raise InvalidRequest("Rows must be 1..702 and seats per row 1..999.")
+    row_categories = row_categories or {}
+    labels = [row_label(r) for r in range(rows)]
+    if unknown := sorted(set(row_categories) - set(labels)):
+        raise InvalidRequest(f"No row {', '.join(unknown)} in a grid of {rows} rows.")
+    if any(category.hall_id != hall.pk for category in row_categories.values()):
+        raise InvalidRequest(f"Every category must be one of {hall}'s.")
     with transaction.atomic():
+        fallback = default_category(hall=hall)
         before = hall.seats.count()
         Seat.objects.bulk_create(
-            [Seat(hall=hall, row=row_label(r), number=n) for r in range(rows) for n in range(1, seats_per_row + 1)],
+            [
+                Seat(hall=hall, row=label, number=n, category=row_categories.get(label, fallback))
+                for label in labels
+                for n in range(1, seats_per_row + 1)
+            ],
             ignore_conflicts=True,
             batch_size=2000,
         )
+        for category in set(row_categories.values()):
+            recategorise_rows(
+                hall=hall, rows=[row for row, chosen in row_categories.items() if chosen == category], category=category
+            )
         added = hall.seats.count() - before
         if added:
             add_new_seats_to_upcoming_showtimes(hall=hall)
@@ -141,7 +161,9 @@ def create_showtime(
     """Schedule a movie in a hall and create one available ShowSeat per seat of the hall.
 
     `ends_at` defaults to the movie's running time. Overlapping another showtime in the hall, a start
-    in the past or outside the schedule's range (checked_schedule) is refused.
+    in the past or outside the schedule's range (checked_schedule) is refused. Without a price list of its
+    own the showtime sells every category at its default price, for the default ticket type (made sure of
+    here: a database with no ticket types would otherwise sell nothing).
     """
     ends_at = checked_schedule(starts_at=starts_at, ends_at=ends_at, movie=movie, is_new=True)
     if hold_ttl_seconds is not None and hold_ttl_seconds < 1:
@@ -152,6 +174,7 @@ def create_showtime(
                 hall=hall, movie=movie, starts_at=starts_at, ends_at=ends_at, hold_ttl_seconds=hold_ttl_seconds
             )
             _materialise_show_seats(showtime)
+            default_ticket_type()
             LayoutVersion.objects.bulk_create(
                 [LayoutVersion(showtime=showtime, slot=slot) for slot in range(LayoutVersion.SLOTS)]
             )

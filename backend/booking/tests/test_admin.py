@@ -9,6 +9,7 @@ from django.utils import timezone
 from booking.models import Booking, Hall, LayoutVersion, Seat, ShowSeat, Showtime
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats
+from booking.services.pricing import default_category, default_ticket_type
 from booking.services.showtimes import create_showtime
 from booking.tests.conftest import make_showtime, seat_ids_of
 from booking.tests.factories import HallFactory, MovieFactory, UserFactory, VenueFactory
@@ -38,6 +39,49 @@ def _showtime_form(*, hall, movie, starts_at, ends_at=None, hold_ttl_seconds="")
     }
 
 
+def _inline_formset(response, model):
+    """The change page's inline formset of that model."""
+    return next(inline.formset for inline in response.context["inline_admin_formsets"] if inline.formset.model is model)
+
+
+def _inline_data(response) -> dict:
+    """The POST data the change page's inlines would submit unchanged (management forms included)."""
+    data = {}
+    forms = []
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms.extend(formset.forms)
+        for name, field in formset.management_form.fields.items():
+            data[f"{formset.prefix}-{name}"] = formset.management_form.initial.get(name, field.initial)
+    return {**data, **_form_data(forms)}
+
+
+def _form_data(forms) -> dict:
+    data = {}
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = getattr(value, "pk", value)
+    return data
+
+
+def _change_form(response) -> dict:
+    """The POST data a change page would submit unchanged (main form and inlines; not for split
+    date/time widgets, see _showtime_change_form)."""
+    return {**_form_data([response.context["adminform"].form]), **_inline_data(response)}
+
+
+def _showtime_change_form(client, showtime, **changes) -> dict:
+    """The showtime change page's POST data: `_showtime_form` with `changes`, and its price inline as is."""
+    response = client.get(reverse("admin:booking_showtime_change", args=[showtime.pk]))
+    fields = {"hall": showtime.hall, "movie": showtime.movie, "starts_at": showtime.starts_at, **changes}
+    form = _showtime_form(**fields)
+    del form["hall"]  # read-only on the change form
+    return {**form, **_inline_data(response)}
+
+
 def _layout_version(showtime) -> int:
     return sum(LayoutVersion.objects.filter(showtime=showtime).values_list("version", flat=True))
 
@@ -53,18 +97,18 @@ def booked(showtime, seats):
 # --- every page loads -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("model", ["venue", "hall", "movie", "showtime", "showseat", "booking"])
+@pytest.mark.parametrize("model", ["venue", "hall", "seat", "movie", "showtime", "showseat", "booking", "tickettype"])
 def test_changelist_loads(model, admin_client, booked):
     response = admin_client.get(reverse(f"admin:booking_{model}_changelist"))
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("model", ["venue", "hall", "movie", "showtime"])
+@pytest.mark.parametrize("model", ["venue", "hall", "movie", "showtime", "tickettype"])
 def test_add_page_loads(model, admin_client, db):
     assert admin_client.get(reverse(f"admin:booking_{model}_add")).status_code == 200
 
 
-@pytest.mark.parametrize("model", ["showseat", "booking"])
+@pytest.mark.parametrize("model", ["showseat", "booking", "seat"])
 def test_seat_state_and_bookings_cannot_be_added_by_hand(model, admin_client, db):
     assert admin_client.get(reverse(f"admin:booking_{model}_add")).status_code == 403
 
@@ -80,6 +124,9 @@ def test_change_pages_load(admin_client, showtime, seats, booked):
         reverse("admin:booking_showseat_change", args=[show_seat.pk]),
         reverse("admin:booking_booking_change", args=[booked.pk]),
         reverse("admin:booking_hall_generate_seats", args=[hall.pk]),
+        reverse("admin:booking_hall_recategorise_rows", args=[hall.pk]),
+        reverse("admin:booking_seat_change", args=[seats[0]]),
+        reverse("admin:booking_tickettype_change", args=[default_ticket_type().pk]),
     ]
     for page in pages:
         assert admin_client.get(page).status_code == 200, page
@@ -91,9 +138,8 @@ def test_hall_change_page_shows_the_seat_inline_and_generate_link(admin_client, 
     assert response.status_code == 200
     content = response.content.decode()
     assert reverse("admin:booking_hall_generate_seats", args=[showtime.hall_id]) in content
-    formset = response.context["inline_admin_formsets"][0]
-    assert formset.formset.model is Seat
-    assert formset.formset.total_form_count() == len(seats)
+    formset = _inline_formset(response, Seat)
+    assert formset.total_form_count() == len(seats)
 
 
 def test_admin_requires_staff(client, db):
@@ -163,7 +209,8 @@ def test_generate_seats_for_unknown_hall_redirects_to_the_list(admin_client, db)
 
 def test_add_showtime_creates_one_show_seat_per_seat(admin_client, db):
     hall = HallFactory()
-    Seat.objects.bulk_create([Seat(hall=hall, row=row, number=n) for row in "AB" for n in (1, 2, 3)])
+    category = default_category(hall=hall)
+    Seat.objects.bulk_create([Seat(hall=hall, row=row, number=n, category=category) for row in "AB" for n in (1, 2, 3)])
     movie = MovieFactory(duration_minutes=95)
     starts_at = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
 
@@ -186,7 +233,7 @@ def test_add_showtime_creates_one_show_seat_per_seat(admin_client, db):
 
 def test_add_showtime_with_explicit_end_and_hold_ttl(admin_client, db):
     hall = HallFactory()
-    Seat.objects.create(hall=hall, row="A", number=1)
+    Seat.objects.create(hall=hall, row="A", number=1, category=default_category(hall=hall))
     movie = MovieFactory(duration_minutes=95)
     starts_at = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
     ends_at = starts_at + timedelta(hours=3)
@@ -235,7 +282,7 @@ def test_add_showtime_ending_before_it_starts_is_a_form_error(admin_client, db):
 
 def test_add_showtime_with_zero_hold_ttl_is_a_form_error(admin_client, db):
     hall = HallFactory()
-    Seat.objects.create(hall=hall, row="A", number=1)
+    Seat.objects.create(hall=hall, row="A", number=1, category=default_category(hall=hall))
 
     response = admin_client.post(
         reverse("admin:booking_showtime_add"),
@@ -252,7 +299,7 @@ def test_add_showtime_with_zero_hold_ttl_is_a_form_error(admin_client, db):
 @pytest.mark.parametrize("starts_in", [-timedelta(hours=1), timedelta(days=3650)])
 def test_admin_refuses_a_new_showtime_outside_the_calendar_as_the_api_does(admin_client, db, starts_in):
     hall = HallFactory()
-    Seat.objects.create(hall=hall, row="A", number=1)
+    Seat.objects.create(hall=hall, row="A", number=1, category=default_category(hall=hall))
 
     response = admin_client.post(
         reverse("admin:booking_showtime_add"),
@@ -266,7 +313,7 @@ def test_admin_refuses_a_new_showtime_outside_the_calendar_as_the_api_does(admin
 
 def test_add_back_to_back_showtime_is_allowed(admin_client, db):
     hall = HallFactory()
-    Seat.objects.create(hall=hall, row="A", number=1)
+    Seat.objects.create(hall=hall, row="A", number=1, category=default_category(hall=hall))
     starts_at = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
     first = create_showtime(hall=hall, movie=MovieFactory(), starts_at=starts_at)
 
@@ -281,7 +328,7 @@ def test_add_back_to_back_showtime_is_allowed(admin_client, db):
 
 def test_same_time_in_another_hall_is_allowed(admin_client, showtime):
     other_hall = HallFactory(venue=showtime.hall.venue)
-    Seat.objects.create(hall=other_hall, row="A", number=1)
+    Seat.objects.create(hall=other_hall, row="A", number=1, category=default_category(hall=other_hall))
 
     response = admin_client.post(
         reverse("admin:booking_showtime_add"),
@@ -295,8 +342,7 @@ def test_same_time_in_another_hall_is_allowed(admin_client, showtime):
 def test_change_showtime_to_overlap_another_is_a_form_error(admin_client, showtime):
     later = make_showtime(starts_in=timedelta(days=3), hall=showtime.hall)
     new_start = showtime.starts_at + timedelta(minutes=10)
-    form = _showtime_form(hall=showtime.hall, movie=later.movie, starts_at=new_start)
-    del form["hall"]  # read-only on the change form
+    form = _showtime_change_form(admin_client, later, starts_at=new_start)
 
     response = admin_client.post(reverse("admin:booking_showtime_change", args=[later.pk]), form)
 
@@ -308,8 +354,7 @@ def test_change_showtime_to_overlap_another_is_a_form_error(admin_client, showti
 
 def test_change_showtime_time(admin_client, showtime):
     new_start = (showtime.starts_at + timedelta(days=1)).replace(microsecond=0)
-    form = _showtime_form(hall=showtime.hall, movie=showtime.movie, starts_at=new_start)
-    del form["hall"]
+    form = _showtime_change_form(admin_client, showtime, starts_at=new_start)
 
     response = admin_client.post(reverse("admin:booking_showtime_change", args=[showtime.pk]), form)
 
@@ -456,34 +501,23 @@ def test_a_showtime_with_bookings_cannot_be_deleted(admin_client, showtime, book
     assert_booking_invariants()
 
 
-def _hall_change_form(response) -> dict:
-    """The POST data the hall change page would submit unchanged (main form and seat inline)."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms.extend(formset.forms)
-        for name, field in formset.management_form.fields.items():
-            data[f"{formset.prefix}-{name}"] = formset.management_form.initial.get(name, field.initial)
-    for form in forms:
-        for name, field in form.fields.items():
-            value = form.initial.get(name, field.initial)
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = getattr(value, "pk", value)
-    return data
-
-
 def test_seat_added_through_the_hall_inline_reaches_upcoming_showtimes(admin_client, showtime, seats):
     """Like generate_seats: a hall's upcoming showtimes get its new seats, however they were added."""
     url = reverse("admin:booking_hall_change", args=[showtime.hall_id])
-    data = _hall_change_form(admin_client.get(url))
+    data = _change_form(admin_client.get(url))
     index = int(data["seats-TOTAL_FORMS"])
-    data.update({"seats-TOTAL_FORMS": index + 1, f"seats-{index}-row": "Z", f"seats-{index}-number": 1})
+    data.update(
+        {
+            "seats-TOTAL_FORMS": index + 1,
+            f"seats-{index}-row": "Z",
+            f"seats-{index}-number": 1,
+            f"seats-{index}-category": showtime.hall.categories.get().pk,
+        }
+    )
 
     response = admin_client.post(url, data)
 
-    assert response.status_code == 302, response.context and response.context["inline_admin_formsets"][0].formset.errors
+    assert response.status_code == 302, response.context and _inline_formset(response, Seat).errors
     new_seat = Seat.objects.get(hall=showtime.hall, row="Z", number=1)
     assert ShowSeat.objects.filter(showtime=showtime, seat=new_seat).exists()
 

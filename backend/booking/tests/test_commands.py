@@ -1,6 +1,7 @@
 """Management commands: seed_demo (idempotent demo data) and release_expired_holds (the sweeper)."""
 
 from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 from itertools import pairwise
 
@@ -10,7 +11,8 @@ from django.core.management import CommandError, call_command, load_command_clas
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from booking.models import Hall, Movie, Seat, ShowSeat, Showtime, Venue
+from booking.models import Hall, Movie, Seat, SeatCategory, ShowSeat, Showtime, ShowtimePrice, TicketType, Venue
+from booking.selectors.pricing import showtime_prices
 from booking.services.holds import hold_seats
 from booking.tests.factories import UserFactory
 from booking.tests.invariants import assert_booking_invariants
@@ -37,6 +39,9 @@ def _counts() -> dict:
         "movies": Movie.objects.count(),
         "showtimes": Showtime.objects.count(),
         "show_seats": ShowSeat.objects.count(),
+        "categories": SeatCategory.objects.count(),
+        "ticket_types": TicketType.objects.count(),
+        "prices": ShowtimePrice.objects.count(),
         "users": User.objects.count(),
         "tokens": Token.objects.count(),
     }
@@ -55,6 +60,23 @@ def test_seed_demo_creates_a_hall_of_at_least_1000_seats(seeded):
     capacities = {hall.name: hall.seats.count() for hall in Hall.objects.all()}
     assert len(capacities) >= 2
     assert max(capacities.values()) >= 1000
+
+
+def test_seed_demo_sells_standard_and_premium_seats_with_the_small_halls_own_prices(seeded):
+    for hall in Hall.objects.all():
+        assert {category.name for category in hall.categories.all()} == {"Standard", "Premium"}
+        assert hall.seats.filter(category__name="Premium").exists()
+        assert hall.seats.filter(category__name="Standard").exists()
+    assert {ticket.name for ticket in TicketType.objects.all()} == {"Adult", "Child", "Student", "Senior"}
+    studio, grand = Hall.objects.get(name="Studio 1"), Hall.objects.get(name="Grand Hall")
+    studio_show = Showtime.objects.filter(hall=studio).first()
+    assert len(showtime_prices(showtime_id=studio_show.pk)) == 8  # 2 categories x 4 ticket types
+    grand_show = Showtime.objects.filter(hall=grand).first()
+    assert not grand_show.prices.exists()  # the categories' defaults, as a staff-API showtime sells
+    assert {price.amount for price in showtime_prices(showtime_id=grand_show.pk)} == {
+        Decimal("10.00"),
+        Decimal("14.00"),
+    }
 
 
 def test_seed_demo_schedules_upcoming_non_overlapping_showtimes_in_every_hall(seeded):

@@ -26,6 +26,9 @@ def header(**changes) -> LayoutHeader:
         "hold_ttl_seconds": 300,
         "version": 1,
         "next_expiry": None,
+        "currency": "EUR",
+        "plan_revision": 0,
+        "pricing": "[]",
     }
     return LayoutHeader(**{**values, **changes})
 
@@ -119,8 +122,33 @@ def _remember(board, showtime_id) -> None:
             "all",
         ),
         ("UPDATE booking_showtime SET hold_ttl_seconds = 60 WHERE id = %(id)s", "all"),
+        (
+            "UPDATE booking_seatcategory SET default_price = default_price + 1 WHERE hall_id = (SELECT hall_id"
+            " FROM booking_showtime WHERE id = %(id)s)",
+            "all",
+        ),
+        ("UPDATE booking_tickettype SET name = name || '!'", "all"),
+        (
+            "INSERT INTO booking_showtimeprice (showtime_id, category_id, ticket_type_id, amount) SELECT st.id, c.id,"
+            " t.id, 7 FROM booking_showtime st JOIN booking_seatcategory c ON c.hall_id = st.hall_id"
+            " JOIN booking_tickettype t ON t.is_default WHERE st.id = %(id)s",
+            "all",
+        ),
+        (
+            "UPDATE booking_seat SET number = number + 100 WHERE hall_id = (SELECT hall_id FROM booking_showtime"
+            " WHERE id = %(id)s)",
+            "all",
+        ),
     ],
-    ids=["seat-write", "movie-renamed", "showtime-edited"],
+    ids=[
+        "seat-write",
+        "movie-renamed",
+        "showtime-edited",
+        "default-price",
+        "ticket-type-renamed",
+        "price-list",
+        "seats-renumbered",
+    ],
 )
 def test_a_change_committed_elsewhere_reaches_the_board_within_the_bound(listening_board, showtime, statement, drops):
     other = make_showtime(rows=1, seats_per_row=1).pk

@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { vi } from 'vitest';
-import type { HallLayout, Seat } from '@/types/api';
+import type { HallLayout, Seat, SeatCategory } from '@/types/api';
 
 export interface RecordedRequest {
   url: string;
@@ -39,11 +39,28 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
+/** Every seat is of this category unless a test says otherwise. */
+export const STANDARD_CATEGORY_ID = 1;
+
 export function seat(id: number, row: string, number: number, extra: Partial<Seat> = {}): Seat {
-  return { id, row, number, status: 'available', held_by_me: false, held_until: null, ...extra };
+  return { id, row, number, category: STANDARD_CATEGORY_ID, status: 'available', held_by_me: false, held_until: null, ...extra };
 }
 
-/** Rows A..C, seats 1..4: ids 1-4 are A1-A4, 5-8 B1-B4, 9-12 C1-C4. */
+/** A category sold (only) at `price` for the default ticket type; `price: null`: not for sale. */
+export function category(id: number, name: string, price: string | null, colour = '#3b82f6'): SeatCategory {
+  return {
+    id,
+    name,
+    colour,
+    price,
+    prices: price === null ? [] : [{ ticket_type_id: 1, ticket_type: 'Adult', amount: price }],
+  };
+}
+
+/**
+ * Rows A..C, seats 1..4: ids 1-4 are A1-A4, 5-8 B1-B4, 9-12 C1-C4, all "Standard" at €10.00
+ * unless `overrides` bring their own `categories`.
+ */
 export function makeLayout(overrides: Partial<HallLayout> = {}, seatOverrides: Record<number, Partial<Seat>> = {}): HallLayout {
   const seats: Seat[] = [];
   let id = 1;
@@ -64,6 +81,8 @@ export function makeLayout(overrides: Partial<HallLayout> = {}, seatOverrides: R
     hold_ttl_seconds: 600,
     max_seats_per_hold: 4,
     counts,
+    currency: 'EUR',
+    categories: [category(STANDARD_CATEGORY_ID, 'Standard', '10.00')],
     seats,
     ...overrides,
   };

@@ -14,10 +14,14 @@ export type SeatCounts = Schemas['SeatCounts'];
 
 /** An item of GET /api/shows/. */
 export type Show = Schemas['Showtime'];
+/** A show's cheapest and dearest ticket (amounts are decimal strings in the currency's decimals). */
+export type PriceRange = Schemas['PriceRange'];
 
 /** A seat of GET /api/hall-layout/{show_id}/. */
 export type Seat = Schemas['LayoutSeat'];
 export type SeatStatus = Seat['status'];
+/** A seat category of the hall layout with its prices for this show (`price: null`: not for sale). */
+export type SeatCategory = Schemas['LayoutCategory'];
 export type HallLayout = Schemas['HallLayout'];
 
 /** POST /api/hold-seat/. */

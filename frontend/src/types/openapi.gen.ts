@@ -358,6 +358,10 @@ export interface components {
             hold_ttl_seconds: number;
             max_seats_per_hold: number;
             counts: components["schemas"]["LayoutCounts"];
+            /** @description ISO 4217: every amount of this showtime is in it. */
+            currency: string;
+            /** @description The hall's seat categories in display order. */
+            categories: components["schemas"]["LayoutCategory"][];
             seats: components["schemas"]["LayoutSeat"][];
         };
         Health: {
@@ -378,16 +382,35 @@ export interface components {
             held_until: string;
             seat_ids: number[];
         };
+        LayoutCategory: {
+            id: number;
+            name: string;
+            /** @description #rrggbb */
+            colour: string;
+            /** @description What a seat of it costs when no ticket type is chosen (the default ticket type's price, or the cheapest); null: this showtime does not sell the category, its seats cannot be held. */
+            price: string | null;
+            /** @description Its price per ticket type; empty when not for sale. */
+            prices: components["schemas"]["LayoutPrice"][];
+        };
         LayoutCounts: {
             available: number;
             held: number;
             booked: number;
+        };
+        LayoutPrice: {
+            ticket_type_id: number;
+            /** @description Adult, Child, ... */
+            ticket_type: string;
+            /** @description A decimal string with the currency's own decimals: "8.50" (EUR), "1500" (JPY). */
+            amount: string;
         };
         LayoutSeat: {
             /** @description The `seat_id` to hold, book or release. */
             id: number;
             row: string;
             number: number;
+            /** @description The `id` of its category in `categories`. */
+            category: number;
             /**
              * @description An expired hold is `available`; a seat held by someone else is only `held`.
              *
@@ -413,6 +436,14 @@ export interface components {
         LoginRequest: {
             username: string;
             password: string;
+        };
+        PriceRange: {
+            /** @description ISO 4217. */
+            currency: string;
+            /** @description A decimal string with the currency's own decimals: "8.50" (EUR), "1500" (JPY). */
+            min: string;
+            /** @description A decimal string with the currency's own decimals: "8.50" (EUR), "1500" (JPY). */
+            max: string;
         };
         RegisterRequest: {
             username: string;
@@ -460,6 +491,8 @@ export interface components {
             /** Format: date-time */
             ends_at: string;
             counts: components["schemas"]["SeatCounts"];
+            /** @description The cheapest and dearest ticket it sells; null: none for sale. */
+            readonly price_range: components["schemas"]["PriceRange"] | null;
         };
         ShowtimeHall: {
             id: number;
@@ -1043,7 +1076,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict, naming the seats (`seat_ids`): `seat_unavailable`, `hold_limit`, `lock_timeout`, `show_started`. */
+            /** @description Conflict, naming the seats (`seat_ids`): `seat_unavailable`, `hold_limit`, `lock_timeout`, `show_started`, `category_not_sold`. */
             409: {
                 headers: {
                     [name: string]: unknown;

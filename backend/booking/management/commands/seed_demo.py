@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -8,7 +9,22 @@ from django.utils import timezone
 from booking.models import Showtime
 from booking.selectors.schedule import hall_is_busy
 from booking.services.accounts import api_token_for, ensure_user
-from booking.services.showtimes import DEFAULT_VENUE, create_showtime, ensure_hall, movie_titled, venue_named
+from booking.services.pricing import (
+    default_category,
+    default_ticket_type,
+    ensure_category,
+    ensure_ticket_type,
+    recategorise_rows,
+    set_showtime_prices,
+)
+from booking.services.showtimes import (
+    DEFAULT_VENUE,
+    create_showtime,
+    ensure_hall,
+    movie_titled,
+    row_label,
+    venue_named,
+)
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo12345"
@@ -16,13 +32,32 @@ ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin12345"
 
 HALLS = [("Studio 1", 10, 12), ("Grand Hall", 40, 25)]  # name, rows, seats per row (Grand: 1,000)
+# Premium rows per hall (by row index): the back of the small hall, the sweet spot of the big one.
+PREMIUM = {"Studio 1": range(7, 10), "Grand Hall": range(20, 30)}
+PREMIUM_CATEGORY = {"name": "Premium", "colour": "#a855f7", "sort_order": 1, "default_price": Decimal("14.00")}
+TICKET_TYPES = [("Child", 1), ("Student", 2), ("Senior", 3)]  # besides the default, Adult
+# Studio 1's showtimes have their own price list (the Grand Hall sells at the categories' defaults, as a
+# showtime made through the staff API does): (category, ticket type) -> price.
+STUDIO_PRICES = {
+    ("Standard", "Adult"): "9.50",
+    ("Standard", "Child"): "6.50",
+    ("Standard", "Student"): "7.50",
+    ("Standard", "Senior"): "7.50",
+    ("Premium", "Adult"): "13.00",
+    ("Premium", "Child"): "9.00",
+    ("Premium", "Student"): "11.00",
+    ("Premium", "Senior"): "11.00",
+}
 MOVIES = [("The Last Projectionist", 118), ("Midnight Matinee", 95), ("Seat 13", 104), ("Intermission", 132)]
 DAILY_STARTS = [(14, 0), (17, 30), (21, 0)]  # local-free UTC times; each slot fits the longest movie
 DAYS = 3
 
 
 class Command(BaseCommand):
-    help = "Load demo data: a venue with two halls (one of 1,000 seats), movies, showtimes and users. Idempotent."
+    help = (
+        "Load demo data: a venue with two halls (one of 1,000 seats) with Standard and Premium seats, ticket types,"
+        " movies, showtimes (the small hall's with their own price list) and users. Idempotent."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -30,6 +65,18 @@ class Command(BaseCommand):
             halls = [
                 ensure_hall(venue=venue, name=name, rows=rows, seats_per_row=per_row) for name, rows, per_row in HALLS
             ]
+            ticket_types = {default_ticket_type().name: default_ticket_type()}
+            ticket_types |= {name: ensure_ticket_type(name=name, sort_order=order) for name, order in TICKET_TYPES}
+            premium = {hall.pk: ensure_category(hall=hall, **PREMIUM_CATEGORY) for hall in halls}
+            for hall in halls:
+                rows = [row_label(index) for index in PREMIUM[hall.name]]
+                recategorise_rows(hall=hall, rows=rows, category=premium[hall.pk])
+            studio = halls[0]
+            categories = {"Standard": default_category(hall=studio), "Premium": premium[studio.pk]}
+            studio_prices = {
+                (categories[category], ticket_types[ticket]): Decimal(amount)
+                for (category, ticket), amount in STUDIO_PRICES.items()
+            }
             movies = [movie_titled(title=title, duration_minutes=minutes) for title, minutes in MOVIES]
             today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
             created = 0
@@ -46,7 +93,9 @@ class Command(BaseCommand):
                         ):
                             continue
                         movie = movies[(day + slot + index) % len(movies)]
-                        create_showtime(hall=hall, movie=movie, starts_at=starts_at)
+                        showtime = create_showtime(hall=hall, movie=movie, starts_at=starts_at)
+                        if hall == studio:
+                            set_showtime_prices(showtime=showtime, prices=studio_prices)
                         created += 1
 
             api_token_for(user=ensure_user(username=DEMO_USERNAME, password=DEMO_PASSWORD))

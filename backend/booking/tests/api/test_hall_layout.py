@@ -1,11 +1,13 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from booking.api.serializers import isoformat_utc
 from booking.layout_board import board
-from booking.models import ShowSeat
+from booking.models import SeatCategory, ShowSeat, TicketType, Venue
 from booking.services.holds import release_expired_holds
+from booking.services.pricing import default_ticket_type, recategorise_seats, set_showtime_prices
 from booking.tests.conftest import make_showtime
 from booking.tests.invariants import assert_booking_invariants
 
@@ -49,6 +51,8 @@ def test_layout_shape(api, showtime, seats, settings):
         "starts_at",
         "hold_ttl_seconds",
         "counts",
+        "currency",
+        "categories",
         "seats",
     } <= set(body)
     assert body["show_id"] == showtime.pk
@@ -58,9 +62,27 @@ def test_layout_shape(api, showtime, seats, settings):
     assert body["starts_at"] == isoformat_utc(showtime.starts_at)
     assert body["hold_ttl_seconds"] == settings.HOLD_TTL_SECONDS
     assert body["counts"] == {"available": 12, "held": 0, "booked": 0}
+    standard = showtime.hall.categories.get()
+    assert body["currency"] == "EUR"
+    assert body["categories"] == [
+        {
+            "id": standard.pk,
+            "name": "Standard",
+            "colour": standard.colour,
+            "price": "10.00",
+            "prices": [
+                {
+                    "ticket_type_id": TicketType.objects.get(is_default=True).pk,
+                    "ticket_type": "Adult",
+                    "amount": "10.00",
+                }
+            ],
+        }
+    ]
     assert [seat["id"] for seat in body["seats"]] == seats
     for seat in body["seats"]:
-        assert set(seat) == {"id", "row", "number", "status", "held_by_me", "held_until"}
+        assert set(seat) == {"id", "row", "number", "category", "status", "held_by_me", "held_until"}
+        assert seat["category"] == standard.pk
         assert seat["status"] == "available"
         assert seat["held_by_me"] is False
         assert seat["held_until"] is None
@@ -120,7 +142,15 @@ def test_layout_anonymous_sees_no_holder_details(api, user_api, showtime, seats)
 
     assert response.status_code == 200
     seat = _seats_by_id(response)[seats[0]]
-    assert seat == {"id": seats[0], "row": "A", "number": 1, "status": "held", "held_by_me": False, "held_until": None}
+    assert seat == {
+        "id": seats[0],
+        "row": "A",
+        "number": 1,
+        "category": showtime.hall.categories.get().pk,
+        "status": "held",
+        "held_by_me": False,
+        "held_until": None,
+    }
 
 
 def test_layout_booked_seat(user_api, other_api, showtime, seats):
@@ -325,3 +355,65 @@ def test_a_weak_if_none_match_from_a_compressing_proxy_still_gets_304(api, showt
     etag = api.get(f"/api/hall-layout/{showtime.pk}/")["ETag"]
     response = api.get(f"/api/hall-layout/{showtime.pk}/", headers={"If-None-Match": f'"other", W/{etag}'})
     assert response.status_code == 304
+
+
+# --- categories and prices --------------------------------------------------------------------------------
+
+
+def test_layout_etag_and_body_move_when_a_price_changes(api, showtime):
+    first = _get(api, showtime)
+    standard = showtime.hall.categories.get()
+
+    set_showtime_prices(showtime=showtime, prices={(standard, default_ticket_type()): Decimal("8.50")})
+    board.drop()  # what the watcher does on the price list's notification (tests/test_layout_board.py)
+
+    changed = _get(api, showtime, first["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert changed.json()["categories"][0]["price"] == "8.50"
+
+
+def test_layout_shows_a_recategorised_seat_at_once(api, showtime, seats):
+    before = _get(api, showtime)
+    vip = SeatCategory.objects.create(
+        hall=showtime.hall, name="VIP", colour="#AA3377", sort_order=1, default_price=Decimal("15")
+    )
+
+    recategorise_seats(hall=showtime.hall, seat_ids=[seats[0]], category=vip)
+    board.drop()
+
+    after = _get(api, showtime, before["ETag"])
+    assert after.status_code == 200
+    assert _seats_by_id(after)[seats[0]]["category"] == vip.pk
+    assert _seats_by_id(after)[seats[1]]["category"] == _seats_by_id(before)[seats[1]]["category"]
+    assert after.json()["categories"][1] == {
+        "id": vip.pk,
+        "name": "VIP",
+        "colour": "#aa3377",
+        "price": "15.00",
+        "prices": [{"ticket_type_id": default_ticket_type().pk, "ticket_type": "Adult", "amount": "15.00"}],
+    }
+
+
+def test_layout_marks_a_category_the_showtime_does_not_sell(api, showtime):
+    standard = showtime.hall.categories.get()
+    vip = SeatCategory.objects.create(hall=showtime.hall, name="VIP", colour="#aa3377", default_price=Decimal(15))
+    set_showtime_prices(showtime=showtime, prices={(standard, default_ticket_type()): Decimal("9")})
+
+    categories = {category["name"]: category for category in _get(api, showtime).json()["categories"]}
+
+    assert categories["VIP"]["price"] is None
+    assert categories["VIP"]["prices"] == []
+    assert categories["Standard"]["price"] == "9.00"
+    assert vip.pk == categories["VIP"]["id"]
+
+
+def test_layout_amounts_are_in_the_currencys_own_decimals(api, showtime):
+    Venue.objects.filter(pk=showtime.hall.venue_id).update(currency="JPY")
+    SeatCategory.objects.filter(hall=showtime.hall).update(default_price=Decimal(1500))
+    board.drop()
+
+    body = _get(api, showtime).json()
+
+    assert body["currency"] == "JPY"
+    assert body["categories"][0]["price"] == "1500"

@@ -1,9 +1,11 @@
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from booking.api.serializers import isoformat_utc
-from booking.models import ShowSeat
+from booking.models import SeatCategory, ShowSeat
+from booking.services.pricing import default_ticket_type, recategorise_seats, set_showtime_prices
 from booking.tests.conftest import make_showtime, seat_ids_of
 from booking.tests.invariants import assert_booking_invariants
 
@@ -86,6 +88,19 @@ def test_hold_seat_held_by_someone_else_is_409(user_api, other_api, other_user, 
     assert body["seat_ids"] == [seats[0]]
     assert snapshot() == before
     assert seat_state(showtime, seats[0]).held_by_id == other_user.pk
+
+
+def test_hold_of_a_category_the_showtime_does_not_sell_is_409(user_api, showtime, seats):
+    vip = SeatCategory.objects.create(hall=showtime.hall, name="VIP", colour="#aa3377", default_price=Decimal(15))
+    recategorise_seats(hall=showtime.hall, seat_ids=[seats[1]], category=vip)
+    standard = showtime.hall.categories.get(name="Standard")
+    set_showtime_prices(showtime=showtime, prices={(standard, default_ticket_type()): Decimal("9.50")})
+    before = snapshot()
+
+    body = assert_error(hold(user_api, showtime, [seats[0], seats[1]]), 409, "category_not_sold")
+
+    assert body["seat_ids"] == [seats[1]]
+    assert snapshot() == before
 
 
 def test_hold_is_all_or_nothing(user_api, other_api, showtime, seats):

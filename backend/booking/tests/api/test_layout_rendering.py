@@ -19,6 +19,7 @@ from booking.models import ShowSeat
 from booking.selectors.layout import layout_state
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats
+from booking.services.pricing import default_ticket_type
 from booking.services.showtimes import generate_seats
 from booking.tests.conftest import make_showtime
 from booking.tests.factories import HallFactory
@@ -164,9 +165,11 @@ def test_the_body_is_these_exact_bytes(small_show, user, other_user, settings):
         isoformat_utc(ShowSeat.objects.get(showtime=showtime, seat_id=seat_id).held_until) for seat_id in (b2, a2)
     )
 
+    standard = showtime.hall.categories.get()
+
     def seat(seat_id, row, number, status, held_until=None):
         held = {"held_by_me": held_until is not None, "held_until": held_until}
-        return {"id": seat_id, "row": row, "number": number, "status": status, **held}
+        return {"id": seat_id, "row": row, "number": number, "category": standard.pk, "status": status, **held}
 
     header = {
         "show_id": showtime.pk,
@@ -177,6 +180,16 @@ def test_the_body_is_these_exact_bytes(small_show, user, other_user, settings):
         "hold_ttl_seconds": settings.HOLD_TTL_SECONDS,
         "max_seats_per_hold": settings.MAX_SEATS_PER_HOLD,
         "counts": {"available": 1, "held": 2, "booked": 1},
+        "currency": "EUR",
+        "categories": [
+            {
+                "id": standard.pk,
+                "name": "Standard",
+                "colour": standard.colour,
+                "price": "10.00",
+                "prices": [{"ticket_type_id": default_ticket_type().pk, "ticket_type": "Adult", "amount": "10.00"}],
+            }
+        ],
     }
     public = [seat(a1, "A", 1, "booked"), seat(a2, "A", 2, "held")]
     public += [seat(b1, "B", 1, "available"), seat(b2, "B", 2, "held")]

@@ -1,10 +1,14 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from booking.api.serializers import isoformat_utc
-from booking.models import ShowSeat
+from booking.models import SeatCategory, ShowSeat, TicketType
+from booking.services.pricing import default_ticket_type, set_showtime_prices
+from booking.services.showtimes import create_showtime
 from booking.tests.conftest import make_showtime, seat_ids_of
+from booking.tests.factories import HallFactory, MovieFactory
 from booking.tests.invariants import assert_booking_invariants
 
 from .helpers import SHOWS_URL, book, hold
@@ -30,6 +34,7 @@ def test_shows_lists_upcoming_showtime_with_its_details(api, showtime):
         "starts_at": isoformat_utc(showtime.starts_at),
         "ends_at": isoformat_utc(showtime.ends_at),
         "counts": {"available": 12, "held": 0, "booked": 0},
+        "price_range": {"currency": "EUR", "min": "10.00", "max": "10.00"},
     }
     assert item["starts_at"].endswith("Z")
 
@@ -97,3 +102,20 @@ def test_shows_counts_are_per_showtime(api, user_api, showtime, seats):
     assert _show(body, showtime)["counts"] == {"available": 8, "held": 4, "booked": 0}
     assert _show(body, other)["counts"] == {"available": 5, "held": 0, "booked": 0}
     assert len(seat_ids_of(other)) == 5
+
+
+def test_shows_carry_the_price_range_of_what_they_sell(api, showtime):
+    standard = showtime.hall.categories.get()
+    child = TicketType.objects.create(name="Child", sort_order=1)
+    SeatCategory.objects.create(hall=showtime.hall, name="VIP", colour="#aa3377", default_price=Decimal(30))
+    set_showtime_prices(
+        showtime=showtime, prices={(standard, default_ticket_type()): Decimal("9.5"), (standard, child): Decimal(6)}
+    )
+
+    assert _show(api.get(SHOWS_URL), showtime)["price_range"] == {"currency": "EUR", "min": "6.00", "max": "9.50"}
+
+
+def test_a_show_in_a_hall_without_seats_sells_nothing(api, db):
+    showtime = create_showtime(hall=HallFactory(), movie=MovieFactory(), starts_at=timezone.now() + timedelta(days=1))
+
+    assert _show(api.get(SHOWS_URL), showtime)["price_range"] is None

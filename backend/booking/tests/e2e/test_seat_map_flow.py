@@ -1,18 +1,22 @@
 """The seat map in a real headless Chromium against the real app on real PostgreSQL.
 
-Two moviegoers in separate browser contexts: A holds, B sees it within one poll and cannot take it;
-A confirms and both see the seats booked; A holds another seat and cancels, and B sees it free again.
-Screenshots of each step land in test-artifacts/ at the repository root.
+Two moviegoers in separate browser contexts: A sees the prices, picks two seats and sees their total, holds
+them; B sees them held within one poll and cannot take them; A confirms and both see the seats booked; A
+holds another seat and cancels, and B sees it free again. A seat of a category the showtime does not sell
+cannot be picked, and a big hall keeps its prices in view. Screenshots of each step land in test-artifacts/
+at the repository root.
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from booking.models import Booking, ShowSeat
+from booking.models import Booking, Seat, SeatCategory, ShowSeat, ShowtimePrice
+from booking.services.pricing import default_ticket_type, recategorise_rows
 from booking.tests.conftest import make_showtime, seat_ids_of
 from booking.tests.factories import UserFactory
 from booking.tests.invariants import assert_booking_invariants
@@ -52,8 +56,15 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
-DESKTOP = {"viewport": {"width": 1100, "height": 900}}
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+# en-US: prices are formatted by the browser's locale (Intl), so "€20.00" here.
+DESKTOP = {"viewport": {"width": 1100, "height": 900}, "locale": "en-US"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 3,
+    "locale": "en-US",
+}
 
 
 def signed_in_page(
@@ -77,9 +88,13 @@ def seat(page: Page, seat_id: int):
     return page.get_by_test_id(f"seat-{seat_id}")
 
 
-def snap(page: Page, name: str) -> None:
+def snap(page: Page, name: str, full_page: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"seat-map-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"seat-map-{name}.png"), full_page=full_page)
+
+
+def csrf_headers(context: BrowserContext) -> dict:
+    return {"X-CSRFToken": next(c["value"] for c in context.cookies() if c["name"] == "csrftoken")}
 
 
 def test_hold_pay_booked_flow_between_two_moviegoers(browser, live_server):
@@ -93,12 +108,21 @@ def test_hold_pay_booked_flow_between_two_moviegoers(browser, live_server):
             page.goto(f"/shows/{show.pk}")
             expect(seat(page, first)).to_have_attribute("data-status", "available")
 
-        # A selects two seats and holds them; the countdown runs from the server's held_until.
+        # Every hall starts with one "Standard" category at 10.00 EUR: the legend says so, and so do the seats.
+        expect(a_page.get_by_test_id("price-legend")).to_have_text("Standard · €10.00")
+        expect(a_page.get_by_test_id("price-legend")).to_be_in_viewport()
+        expect(seat(a_page, first)).to_have_accessible_name("Row B, seat 2, Standard, €10.00, available")
+
+        # A selects two seats, sees their total, and holds them; the countdown runs from the server's held_until.
         seat(a_page, first).click()
         seat(a_page, second).click()
+        expect(a_page.get_by_test_id("selection-total")).to_have_accessible_name("Total for 2 seats: €20.00")
+        expect(a_page.get_by_test_id("selection-total")).to_contain_text("€20.00")
+        snap(a_page, "0-a-selects")
         a_page.get_by_test_id("hold-button").click()
         expect(seat(a_page, first)).to_have_attribute("data-status", "held-by-me")
         expect(a_page.get_by_test_id("countdown")).to_be_visible()
+        expect(a_page.get_by_test_id("selection-total")).to_have_accessible_name("Total for 2 held seats: €20.00")
         snap(a_page, "1-a-holds")
 
         # B sees them held within one poll, and cannot take them.
@@ -107,11 +131,10 @@ def test_hold_pay_booked_flow_between_two_moviegoers(browser, live_server):
         expect(seat(b_page, first)).to_be_disabled()  # aria-disabled: not selectable
         seat(b_page, first).click(force=True)
         expect(seat(b_page, first)).not_to_have_attribute("data-selected", "true")
-        csrf = next(c["value"] for c in b_context.cookies() if c["name"] == "csrftoken")
         refused = b_context.request.post(
             "/api/hold-seat/",
             data={"show_id": show.pk, "seat_ids": [first]},
-            headers={"X-CSRFToken": csrf},
+            headers=csrf_headers(b_context),
         )
         assert refused.status == 409
         assert refused.json()["seat_ids"] == [first]
@@ -170,4 +193,61 @@ def test_a_phone_holds_and_books_the_last_seat_of_a_wide_row(browser, live_serve
 
     assert Booking.objects.get(reference=reference).user_id == buyer.pk
     assert ShowSeat.objects.get(showtime=show, seat_id=far).status == ShowSeat.Status.BOOKED
+    assert_booking_invariants()
+
+
+def test_a_seat_of_a_category_the_showtime_does_not_sell_cannot_be_picked(browser, live_server):
+    """A hall of 40 rows x 25 seats whose front row is VIP, in a showtime whose own price list sells only
+    Standard (at 9.50): row A shows as not for sale and cannot be picked, and the price legend stays in
+    view however far down the hall the viewer scrolls."""
+    show = make_showtime(rows=40, seats_per_row=25)
+    vip = SeatCategory.objects.create(
+        hall=show.hall, name="VIP", colour="#aa3377", sort_order=1, default_price=Decimal("15.00")
+    )
+    recategorise_rows(hall=show.hall, rows=["A"], category=vip)
+    standard = show.hall.categories.get(name="Standard")
+    ShowtimePrice.objects.create(
+        showtime=show, category=standard, ticket_type=default_ticket_type(), amount=Decimal("9.50")
+    )
+    a1, b1 = (Seat.objects.get(hall=show.hall, row=row, number=1).pk for row in ("A", "B"))
+    last = Seat.objects.get(hall=show.hall, row="AN", number=25).pk  # the 40th row's last seat
+    buyer = UserFactory()
+    context, page = signed_in_page(browser, live_server.url, buyer.username)
+    try:
+        page.goto(f"/shows/{show.pk}")
+        legend = page.get_by_test_id("price-legend")
+        expect(legend).to_contain_text("Standard · €9.50")
+        expect(legend).to_contain_text("VIP · not on sale")
+        expect(legend).to_be_in_viewport()
+
+        expect(seat(page, a1)).to_have_attribute("data-status", "not-for-sale")
+        expect(seat(page, a1)).to_have_accessible_name("Row A, seat 1, VIP, not for sale")
+        expect(seat(page, a1)).to_be_disabled()  # aria-disabled: not selectable
+        seat(page, a1).click(force=True)
+        expect(seat(page, a1)).not_to_have_attribute("data-selected", "true")
+        expect(page.get_by_test_id("hold-button")).to_be_disabled()
+
+        seat(page, b1).click()
+        expect(seat(page, b1)).to_have_attribute("data-selected", "true")
+        expect(page.get_by_test_id("selection-total")).to_have_accessible_name("Total for 1 seat: €9.50")
+        snap(page, "6-not-for-sale", full_page=False)
+
+        # Far down the hall the prices and the total are still on screen.
+        seat(page, last).scroll_into_view_if_needed()
+        seat(page, last).click()
+        expect(legend).to_be_in_viewport()
+        expect(page.get_by_test_id("selection-total")).to_be_in_viewport()
+        expect(page.get_by_test_id("selection-total")).to_have_accessible_name("Total for 2 seats: €19.00")
+        snap(page, "7-big-hall-scrolled", full_page=False)
+
+        # The server agrees: the hold is refused, and nothing is held.
+        refused = context.request.post(
+            "/api/hold-seat/", data={"show_id": show.pk, "seat_ids": [a1]}, headers=csrf_headers(context)
+        )
+        assert refused.status == 409
+        assert refused.json()["code"] == "category_not_sold"
+    finally:
+        context.close()
+
+    assert ShowSeat.objects.get(showtime=show, seat_id=a1).status == ShowSeat.Status.AVAILABLE
     assert_booking_invariants()

@@ -11,6 +11,7 @@ from booking.models import BookingSeat, Seat, ShowSeat, Showtime
 from booking.selectors.audit import audit_invariants
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats
+from booking.services.pricing import default_category
 from booking.tests.conftest import make_showtime, seat_ids_of
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,9 @@ def _hold_past_its_ttl(showtime, seats, user):
 
 
 def _hall_gained_a_seat_the_showtime_lacks(showtime, seats, user):
-    Seat.objects.create(hall_id=showtime.hall_id, row="Z", number=99)  # not through generate_seats
+    Seat.objects.create(
+        hall_id=showtime.hall_id, row="Z", number=99, category=default_category(hall=showtime.hall)
+    )  # not through generate_seats
     return [f"showtime whose seat rows do not match its hall: showtime {showtime.pk} seat None"]
 
 

@@ -1,13 +1,16 @@
 import { seatLabel } from '@/lib/format';
 import type { Seat } from '@/types/api';
 import type { SeatActions } from '../hooks/use-seat-actions';
+import type { Pricing } from '../utils/pricing';
 import { Countdown } from './countdown';
+import { SelectionTotal } from './selection-total';
 
 export interface ActionBarProps {
   actions: SeatActions;
   heldByMe: Seat[];
   heldUntil: string | null;
   selectedSeats: Seat[];
+  pricing: Pricing;
   max: number;
   onClear: () => void;
 }
@@ -17,7 +20,7 @@ export interface ActionBarProps {
  * Both modes stay in this one component, as fragments in the same places, so
  * React keeps the same button elements (and the keyboard focus) across modes.
  */
-export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, max, onClear }: ActionBarProps) {
+export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, pricing, max, onClear }: ActionBarProps) {
   const { pending } = actions;
   const holdSelected = () => actions.hold(selectedSeats.map((s) => s.id));
   const heldLabels = heldByMe.map(seatLabel);
@@ -34,6 +37,7 @@ export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, max, on
               </strong>{' '}
               <span data-testid="held-seats">{heldLabels.join(', ')}</span>
             </p>
+            <SelectionTotal seats={heldByMe} pricing={pricing} held />
             <Countdown key={heldUntil} heldUntil={heldUntil} onExpire={actions.onExpire} />
           </div>
           <div className="action-bar__buttons">
@@ -69,6 +73,7 @@ export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, max, on
             ) : (
               <p className="muted">Pick up to {max} seats, then hold them while you pay.</p>
             )}
+            <SelectionTotal seats={selectedSeats} pricing={pricing} />
           </div>
           <div className="action-bar__buttons">
             {selectedLabels.length ? (

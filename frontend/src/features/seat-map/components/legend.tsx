@@ -8,11 +8,14 @@ const ITEMS: { view: SeatView; text: string }[] = [
   { view: 'held', text: 'Held by others' },
   { view: 'booked', text: 'Booked' },
 ];
+const NOT_FOR_SALE = { view: 'not-for-sale', text: 'Not for sale' } as const;
 
-export function Legend() {
+/** What each seat state looks like; "Not for sale" only when this show has such seats. */
+export function Legend({ notForSale = false }: { notForSale?: boolean }) {
+  const items = notForSale ? [...ITEMS, NOT_FOR_SALE] : ITEMS;
   return (
     <ul className="legend" aria-label="Seat legend">
-      {ITEMS.map(({ view, text }) => (
+      {items.map(({ view, text }) => (
         <li key={view}>
           <span className={`seat seat--${view} seat--swatch`} aria-hidden="true" />
           <span title={SEAT_VIEW_TEXT[view]}>{text}</span>

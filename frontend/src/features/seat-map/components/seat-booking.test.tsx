@@ -2,12 +2,16 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HallLayout, Seat } from '@/types/api';
-import { json, makeLayout, mockFetch, renderWithProviders, type RecordedRequest } from '@/testing/test-utils';
+import { formatMoney } from '@/lib/money';
+import { category, json, makeLayout, mockFetch, renderWithProviders, type RecordedRequest } from '@/testing/test-utils';
 import { resetHallLayoutCache } from '../api/get-hall-layout';
 import { SeatBooking } from './seat-booking';
 
 const NOW = new Date('2030-01-01T12:00:00Z');
 const inSeconds = (s: number) => new Date(NOW.getTime() + s * 1000).toISOString();
+const eur = (amount: string) => formatMoney(amount, 'EUR');
+/** makeLayout's one category and price, as a seat's name says them. */
+const STANDARD = `Standard, ${eur('10.00')}`;
 
 type Handler = (req: RecordedRequest) => Response | Promise<Response>;
 
@@ -68,8 +72,90 @@ describe('SeatBooking', () => {
     expect(screen.getByTestId('count-held')).toHaveTextContent('1');
     expect(screen.getByTestId('count-booked')).toHaveTextContent('1');
     expect(seatEl(2)).toHaveAttribute('data-status', 'booked');
-    expect(seatEl(3)).toHaveAccessibleName('Row A, seat 3, held');
+    expect(seatEl(3)).toHaveAccessibleName(`Row A, seat 3, ${STANDARD}, held`);
     expect(screen.getByRole('list', { name: 'Seat legend' })).toBeInTheDocument();
+  });
+
+  it('shows the prices of every category and a running total of the selection', async () => {
+    const user = userEvent.setup();
+    // Rows A and B Standard at 10.00, row C Premium at 12.50.
+    const premiumRowC = Object.fromEntries([9, 10, 11, 12].map((id) => [id, { category: 2 }]));
+    setup(
+      makeLayout(
+        { categories: [category(1, 'Standard', '10.00'), category(2, 'Premium', '12.50', '#aa3377')] },
+        premiumRowC,
+      ),
+    );
+    renderSeatBooking();
+    const legend = await screen.findByRole('list', { name: 'Seat prices' });
+    expect(within(legend).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      `Standard · ${eur('10.00')}`,
+      `Premium · ${eur('12.50')}`,
+    ]);
+    expect(seatEl(9)).toHaveAccessibleName(`Row C, seat 1, Premium, ${eur('12.50')}, available`);
+    expect(screen.getByTestId('selection-total')).toBeEmptyDOMElement();
+
+    await user.click(seatEl(1));
+    expect(screen.getByRole('status', { name: `Total for 1 seat: ${eur('10.00')}` })).toBeInTheDocument();
+    await user.click(seatEl(9));
+    await user.click(seatEl(10));
+    expect(screen.getByTestId('selection-total')).toHaveAccessibleName(`Total for 3 seats: ${eur('35.00')}`);
+    await user.click(seatEl(1));
+    expect(screen.getByTestId('selection-total')).toHaveAccessibleName(`Total for 2 seats: ${eur('25.00')}`);
+  });
+
+  it('totals the held seats while they are held', async () => {
+    const mine = { status: 'held', held_by_me: true, held_until: inSeconds(300) } as const;
+    setup(makeLayout({}, { 1: mine, 2: mine }));
+    renderSeatBooking();
+    expect(await screen.findByTestId('countdown')).toBeInTheDocument();
+    expect(screen.getByTestId('selection-total')).toHaveAccessibleName(`Total for 2 held seats: ${eur('20.00')}`);
+  });
+
+  it('shows seats of a category the show does not sell as not for sale, and they cannot be picked', async () => {
+    const user = userEvent.setup();
+    const vipRowA = Object.fromEntries([1, 2, 3, 4].map((id) => [id, { category: 2 }]));
+    setup(makeLayout({ categories: [category(1, 'Standard', '9.50'), category(2, 'VIP', null, '#aa3377')] }, vipRowA));
+    renderSeatBooking();
+    const a1 = await screen.findByTestId('seat-1');
+    expect(a1).toHaveAccessibleName('Row A, seat 1, VIP, not for sale');
+    expect(a1).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByTestId('price-category-2')).toHaveTextContent('VIP · not on sale');
+    expect(within(screen.getByRole('list', { name: 'Seat legend' })).getByText('Not for sale')).toBeInTheDocument();
+
+    await user.click(a1);
+    expect(a1).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByTestId('hold-button')).toBeDisabled();
+    await user.click(seatEl(5));
+    expect(screen.getByTestId('selected-seats')).toHaveTextContent('B1');
+    expect(screen.getByTestId('selection-total')).toHaveAccessibleName(`Total for 1 seat: ${eur('9.50')}`);
+  });
+
+  it('on a 409 category_not_sold names the seats, drops them and shows them not for sale', async () => {
+    const user = userEvent.setup();
+    const vipRowA = Object.fromEntries([1, 2, 3, 4].map((id) => [id, { category: 2 }]));
+    const vipSold = makeLayout({ categories: [category(1, 'Standard', '10.00'), category(2, 'VIP', '15.00')] }, vipRowA);
+    const { server } = setup(vipSold, {
+      '/api/hold-seat/': () => {
+        // The show stopped selling VIP after this map was loaded.
+        server.setLayout({ ...server.layout, categories: [category(1, 'Standard', '10.00'), category(2, 'VIP', null)] });
+        return json(409, { detail: 'Not sold.', code: 'category_not_sold', seat_ids: [1] });
+      },
+    });
+    renderSeatBooking();
+    await user.click(await screen.findByTestId('seat-1'));
+    await user.click(seatEl(5));
+    await user.click(screen.getByTestId('hold-button'));
+
+    expect(await screen.findByTestId('conflict-message')).toHaveTextContent(
+      'A1 is not on sale for this show, so nothing was held. The rest of your selection is kept',
+    );
+    expect(seatEl(5)).toHaveAttribute('aria-pressed', 'true');
+    await waitFor(() => expect(seatEl(1)).toHaveAttribute('data-status', 'not-for-sale'));
+    expect(seatEl(1)).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.getByTestId('selected-seats')).toHaveTextContent('B1');
+    // The refetched map agrees with the refusal: the notice stays, no second one replaces it.
+    expect(screen.getByTestId('conflict-message')).toHaveTextContent('A1 is not on sale');
   });
 
   it('limits the selection to max_seats_per_hold, counting seats already held by me', async () => {
@@ -79,7 +165,7 @@ describe('SeatBooking', () => {
     await user.click(await screen.findByTestId('seat-1'));
     await user.click(seatEl(2));
     expect(seatEl(1)).toHaveAttribute('aria-pressed', 'true');
-    expect(seatEl(1)).toHaveAccessibleName('Row A, seat 1, selected');
+    expect(seatEl(1)).toHaveAccessibleName(`Row A, seat 1, ${STANDARD}, selected`);
     expect(seatEl(2)).toHaveAttribute('aria-pressed', 'true');
 
     await user.click(seatEl(3));
@@ -112,7 +198,7 @@ describe('SeatBooking', () => {
     expect(calls('POST', '/api/hold-seat/')[0]!.body).toEqual({ show_id: 1, seat_ids: [1, 2] });
     expect(calls('POST', '/api/hold-seat/')[0]!.headers.get('X-CSRFToken')).toBe('tok');
     expect(seatEl(1)).toHaveAttribute('data-status', 'held-by-me');
-    expect(seatEl(1)).toHaveAccessibleName('Row A, seat 1, held by you');
+    expect(seatEl(1)).toHaveAccessibleName(`Row A, seat 1, ${STANDARD}, held by you`);
     expect(screen.getByTestId('held-seats')).toHaveTextContent('A1, A2');
     expect(screen.getByTestId('confirm-button')).toBeEnabled();
     expect(screen.getByTestId('cancel-button')).toBeEnabled();

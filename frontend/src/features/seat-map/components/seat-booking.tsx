@@ -1,14 +1,16 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useHallLayout } from '../api/get-hall-layout';
 import { useHallSeats } from '../hooks/use-hall-seats';
 import { useSeatActions } from '../hooks/use-seat-actions';
 import { useSeatSelection } from '../hooks/use-seat-selection';
 import type { Notice } from '../utils/notice';
+import { NO_PRICING, pricingOf } from '../utils/pricing';
 import { ActionBar } from './action-bar';
 import { BookingConfirmation } from './booking-confirmation';
 import { LayoutLoadError, PollError } from './layout-errors';
 import { Legend } from './legend';
 import { NoticeView } from './notice-view';
+import { PriceLegend } from './price-legend';
 import { SeatMap } from './seat-map';
 import { ShowHeader } from './show-header';
 
@@ -18,8 +20,15 @@ export function SeatBooking({ showId }: { showId: number }) {
   const layout = layoutQuery.data;
   const max = layout?.max_seats_per_hold ?? 0;
   const [notice, setNotice] = useState<Notice | null>(null);
+  const currency = layout?.currency;
+  const categories = layout?.categories;
+  // Keyed on the categories, not the whole layout, so seat changes keep the same pricing.
+  const pricing = useMemo(
+    () => (currency && categories ? pricingOf({ currency, categories }) : NO_PRICING),
+    [currency, categories],
+  );
   const hall = useHallSeats(layout?.seats);
-  const selection = useSeatSelection({ ...hall, showId, seats: layout?.seats, heldCount: hall.heldByMe.length, max, setNotice });
+  const selection = useSeatSelection({ ...hall, showId, seats: layout?.seats, pricing, heldCount: hall.heldByMe.length, max, setNotice });
   const actions = useSeatActions({ ...hall, showId, max, selection, setNotice });
 
   if (layoutQuery.isPending) {
@@ -51,18 +60,23 @@ export function SeatBooking({ showId }: { showId: number }) {
       <NoticeView notice={notice} signIn={actions.signIn} onDismiss={() => setNotice(null)} pending={actions.pending} />
 
       <div className="card seat-map-card">
-        <SeatMap seats={layout.seats} selected={selection.selected} onToggle={selection.toggle} />
-        <Legend />
+        <SeatMap seats={layout.seats} pricing={pricing} selected={selection.selected} onToggle={selection.toggle} />
+        <Legend notForSale={pricing.categories.some((c) => c.price === null)} />
       </div>
 
-      <ActionBar
-        actions={actions}
-        heldByMe={hall.heldByMe}
-        heldUntil={hall.heldUntil}
-        selectedSeats={selection.selectedSeats}
-        max={max}
-        onClear={selection.clear}
-      />
+      {/* Sticks to the bottom of the screen: prices and the total stay in view however long the hall. */}
+      <div className="seat-dock">
+        <PriceLegend pricing={pricing} />
+        <ActionBar
+          actions={actions}
+          heldByMe={hall.heldByMe}
+          heldUntil={hall.heldUntil}
+          selectedSeats={selection.selectedSeats}
+          pricing={pricing}
+          max={max}
+          onClear={selection.clear}
+        />
+      </div>
     </section>
   );
 }

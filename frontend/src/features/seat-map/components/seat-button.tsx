@@ -1,7 +1,7 @@
 import { memo } from 'react';
 
 /** What a seat looks like to this viewer. */
-export type SeatView = 'available' | 'selected' | 'held-by-me' | 'held' | 'booked';
+export type SeatView = 'available' | 'selected' | 'held-by-me' | 'held' | 'booked' | 'not-for-sale';
 
 export const SEAT_VIEW_TEXT: Record<SeatView, string> = {
   available: 'available',
@@ -9,6 +9,7 @@ export const SEAT_VIEW_TEXT: Record<SeatView, string> = {
   'held-by-me': 'held by you',
   held: 'held',
   booked: 'booked',
+  'not-for-sale': 'not for sale',
 };
 
 export interface SeatButtonProps {
@@ -16,10 +17,27 @@ export interface SeatButtonProps {
   row: string;
   number: number;
   view: SeatView;
+  /** The category's name, colour ("#rrggbb") and pattern (0..PATTERN_COUNT-1). */
+  category: string;
+  colour: string;
+  pattern: number;
+  /** The listed price, formatted; null when not for sale. */
+  price: string | null;
   column: number;
   tabbable: boolean;
   onToggle: (seatId: number) => void;
   onFocusSeat: (seatId: number) => void;
+}
+
+/** "Row A, seat 3, Premium, €12.50, available": the category and price, then the state. */
+export function seatAriaLabel({
+  row,
+  number,
+  category,
+  price,
+  view,
+}: Pick<SeatButtonProps, 'row' | 'number' | 'category' | 'price' | 'view'>): string {
+  return [`Row ${row}, seat ${number}`, category, price, SEAT_VIEW_TEXT[view]].filter(Boolean).join(', ');
 }
 
 /**
@@ -31,25 +49,29 @@ export const SeatButton = memo(function SeatButton({
   row,
   number,
   view,
+  category,
+  colour,
+  pattern,
+  price,
   column,
   tabbable,
   onToggle,
   onFocusSeat,
 }: SeatButtonProps) {
   const selectable = view === 'available' || view === 'selected';
-  // data-status mirrors the server state ("selected" is a client-side notion).
+  // data-status is the state this viewer sees ("selected" is only a client-side flag on "available").
   const status = view === 'selected' ? 'available' : view;
   return (
     <button
       type="button"
       className={`seat seat--${view}`}
-      style={{ gridColumnStart: column }}
+      style={{ gridColumnStart: column, ['--cat' as string]: colour }}
       data-testid={`seat-${id}`}
       data-status={status}
       data-selected={view === 'selected' ? 'true' : undefined}
       data-seat-id={id}
       data-number={number}
-      aria-label={`Row ${row}, seat ${number}, ${SEAT_VIEW_TEXT[view]}`}
+      aria-label={seatAriaLabel({ row, number, category, price, view })}
       aria-pressed={view === 'selected'}
       aria-disabled={selectable ? undefined : true}
       tabIndex={tabbable ? 0 : -1}
@@ -58,6 +80,8 @@ export const SeatButton = memo(function SeatButton({
       }}
       onFocus={() => onFocusSeat(id)}
     >
+      {/* The category band (colour + pattern) under the seat number; the state styles the rest. */}
+      <span className={`seat__cat cat-pattern-${pattern}`} aria-hidden="true" />
       <span className="seat__num" aria-hidden="true">
         {number}
       </span>

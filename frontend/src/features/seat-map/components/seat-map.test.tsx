@@ -1,7 +1,9 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { seat } from '@/testing/test-utils';
-import { SeatMap } from './seat-map';
+import { formatMoney } from '@/lib/money';
+import { category, seat } from '@/testing/test-utils';
+import { pricingOf } from '../utils/pricing';
+import { SeatMap, type SeatMapProps } from './seat-map';
 
 const seats = [
   seat(1, 'A', 1),
@@ -11,17 +13,24 @@ const seats = [
   seat(5, 'B', 2, { status: 'booked' }),
   seat(6, 'B', 4),
 ];
+const pricing = pricingOf({ currency: 'EUR', categories: [category(1, 'Standard', '10.00')] });
+const eur = (amount: string) => formatMoney(amount, 'EUR');
+
+function renderMap(props: Partial<SeatMapProps> = {}) {
+  return render(<SeatMap seats={seats} pricing={pricing} selected={new Set()} onToggle={() => {}} {...props} />);
+}
 
 describe('SeatMap', () => {
   it('renders every status with the right label, data-status and aria-pressed', () => {
-    render(<SeatMap seats={seats} selected={new Set([2])} onToggle={() => {}} />);
+    renderMap({ selected: new Set([2]) });
 
+    const price = eur('10.00');
     const expectations: [number, string, string, boolean][] = [
-      [1, 'Row A, seat 1, available', 'available', false],
-      [2, 'Row A, seat 2, selected', 'available', true],
-      [3, 'Row A, seat 3, held by you', 'held-by-me', false],
-      [4, 'Row B, seat 1, held', 'held', false],
-      [5, 'Row B, seat 2, booked', 'booked', false],
+      [1, `Row A, seat 1, Standard, ${price}, available`, 'available', false],
+      [2, `Row A, seat 2, Standard, ${price}, selected`, 'available', true],
+      [3, `Row A, seat 3, Standard, ${price}, held by you`, 'held-by-me', false],
+      [4, `Row B, seat 1, Standard, ${price}, held`, 'held', false],
+      [5, `Row B, seat 2, Standard, ${price}, booked`, 'booked', false],
     ];
     for (const [id, label, status, pressed] of expectations) {
       const button = screen.getByTestId(`seat-${id}`);
@@ -37,7 +46,7 @@ describe('SeatMap', () => {
   });
 
   it('groups seats into labelled rows with a screen marker', () => {
-    render(<SeatMap seats={seats} selected={new Set()} onToggle={() => {}} />);
+    renderMap();
     expect(screen.getByRole('group', { name: 'Row A' })).toBeInTheDocument();
     expect(screen.getByRole('group', { name: 'Row B' })).toBeInTheDocument();
     expect(screen.getByText('Screen')).toBeInTheDocument();
@@ -45,7 +54,7 @@ describe('SeatMap', () => {
 
   it('only toggles selectable seats', () => {
     const onToggle = vi.fn();
-    render(<SeatMap seats={seats} selected={new Set()} onToggle={onToggle} />);
+    renderMap({ onToggle });
     fireEvent.click(screen.getByTestId('seat-5'));
     fireEvent.click(screen.getByTestId('seat-4'));
     fireEvent.click(screen.getByTestId('seat-3'));
@@ -55,7 +64,7 @@ describe('SeatMap', () => {
   });
 
   it('uses a roving tabindex with arrow-key navigation', () => {
-    render(<SeatMap seats={seats} selected={new Set()} onToggle={() => {}} />);
+    renderMap();
     const a1 = screen.getByTestId('seat-1');
     expect(a1).toHaveAttribute('tabindex', '0');
     expect(screen.getByTestId('seat-2')).toHaveAttribute('tabindex', '-1');
@@ -67,5 +76,44 @@ describe('SeatMap', () => {
     expect(screen.getByTestId('seat-5')).toHaveFocus();
     fireEvent.keyDown(screen.getByTestId('seat-5'), { key: 'End' });
     expect(screen.getByTestId('seat-6')).toHaveFocus();
+  });
+
+  it("shows each seat's category by colour and pattern, in display order, and names it", () => {
+    const twoCategories = pricingOf({
+      currency: 'EUR',
+      categories: [category(1, 'Standard', '10.00', '#3b82f6'), category(2, 'Premium', '12.50', '#aa3377')],
+    });
+    renderMap({ seats: [seat(1, 'A', 1), seat(2, 'A', 2, { category: 2 })], pricing: twoCategories });
+    const band = (id: number) => screen.getByTestId(`seat-${id}`).querySelector('.seat__cat');
+    expect(band(1)).toHaveClass('cat-pattern-0');
+    expect(band(2)).toHaveClass('cat-pattern-1');
+    expect(screen.getByTestId('seat-2').style.getPropertyValue('--cat')).toBe('#aa3377');
+    expect(screen.getByTestId('seat-2')).toHaveAccessibleName(`Row A, seat 2, Premium, ${eur('12.50')}, available`);
+  });
+
+  it('shows seats of a category the show does not sell as not for sale, and never toggles them', () => {
+    const vipNotSold = pricingOf({
+      currency: 'EUR',
+      categories: [category(1, 'Standard', '10.00'), category(2, 'VIP', null, '#aa3377')],
+    });
+    const onToggle = vi.fn();
+    renderMap({
+      seats: [seat(1, 'A', 1, { category: 2 }), seat(2, 'A', 2), seat(3, 'A', 3, { category: 2, status: 'booked' })],
+      pricing: vipNotSold,
+      onToggle,
+    });
+    const vip = screen.getByTestId('seat-1');
+    expect(vip).toHaveAccessibleName('Row A, seat 1, VIP, not for sale');
+    expect(vip).toHaveAttribute('data-status', 'not-for-sale');
+    expect(vip).toHaveAttribute('aria-disabled', 'true');
+    expect(vip).toHaveClass('seat--not-for-sale');
+    // Sold or held seats keep their state, whatever their category.
+    expect(screen.getByTestId('seat-3')).toHaveAccessibleName('Row A, seat 3, VIP, booked');
+    // The roving tab stop starts on the first seat that can be picked.
+    expect(screen.getByTestId('seat-2')).toHaveAttribute('tabindex', '0');
+    fireEvent.click(vip);
+    expect(onToggle).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('seat-2'));
+    expect(onToggle).toHaveBeenCalledWith(2);
   });
 });

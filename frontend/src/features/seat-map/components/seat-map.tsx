@@ -1,13 +1,18 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Seat } from '@/types/api';
 import { compareRows } from '@/lib/format';
+import { isForSale, isSelectable, type Pricing } from '../utils/pricing';
 import { SeatButton, type SeatView } from './seat-button';
 
-export function seatView(seat: Seat, selected: ReadonlySet<number>): SeatView {
+export function seatView(seat: Seat, selected: ReadonlySet<number>, forSale = true): SeatView {
   if (seat.status === 'booked') return 'booked';
   if (seat.status === 'held') return seat.held_by_me ? 'held-by-me' : 'held';
+  if (!forSale) return 'not-for-sale';
   return selected.has(seat.id) ? 'selected' : 'available';
 }
+
+/** For a seat whose category the layout does not list (it is then not for sale either). */
+const UNKNOWN_COLOUR = '#9ca3af';
 
 interface Row {
   label: string;
@@ -34,6 +39,8 @@ function groupRows(seats: Seat[]): { rows: Row[]; minNumber: number; maxNumber: 
 
 export interface SeatMapProps {
   seats: Seat[];
+  /** Each seat's category: its colour, pattern, name and price. */
+  pricing: Pricing;
   selected: ReadonlySet<number>;
   /** Must be stable (useCallback) to keep seat buttons memoized. */
   onToggle: (seatId: number) => void;
@@ -48,14 +55,14 @@ function seatsIn(rowEl: Element | null): HTMLElement[] {
  * Keyboard: one seat is in the tab order (roving tabindex); arrow keys move
  * between seats, Home/End jump to the row ends, Enter/Space select.
  */
-export function SeatMap({ seats, selected, onToggle }: SeatMapProps) {
+export function SeatMap({ seats, pricing, selected, onToggle }: SeatMapProps) {
   const { rows, minNumber, maxNumber } = useMemo(() => groupRows(seats), [seats]);
   const [activeId, setActiveId] = useState<number | null>(null);
 
   const focusId = useMemo(() => {
     if (activeId !== null && seats.some((s) => s.id === activeId)) return activeId;
-    return (seats.find((s) => s.status === 'available') ?? seats[0])?.id ?? null;
-  }, [activeId, seats]);
+    return (seats.find((s) => isSelectable(s, pricing)) ?? seats[0])?.id ?? null;
+  }, [activeId, seats, pricing]);
 
   const onFocusSeat = useCallback((id: number) => setActiveId(id), []);
 
@@ -136,19 +143,26 @@ export function SeatMap({ seats, selected, onToggle }: SeatMapProps) {
             <span className="row-label row-label--start" aria-hidden="true" style={{ gridColumnStart: 1 }}>
               {row.label}
             </span>
-            {row.seats.map((seat) => (
-              <SeatButton
-                key={seat.id}
-                id={seat.id}
-                row={seat.row}
-                number={seat.number}
-                column={seat.number - minNumber + 2}
-                view={seatView(seat, selected)}
-                tabbable={seat.id === focusId}
-                onToggle={onToggle}
-                onFocusSeat={onFocusSeat}
-              />
-            ))}
+            {row.seats.map((seat) => {
+              const category = pricing.byId.get(seat.category);
+              return (
+                <SeatButton
+                  key={seat.id}
+                  id={seat.id}
+                  row={seat.row}
+                  number={seat.number}
+                  column={seat.number - minNumber + 2}
+                  view={seatView(seat, selected, isForSale(seat, pricing))}
+                  category={category?.name ?? ''}
+                  colour={category?.colour ?? UNKNOWN_COLOUR}
+                  pattern={category?.pattern ?? 0}
+                  price={category?.priceText ?? null}
+                  tabbable={seat.id === focusId}
+                  onToggle={onToggle}
+                  onFocusSeat={onFocusSeat}
+                />
+              );
+            })}
             <span className="row-label row-label--end" aria-hidden="true" style={{ gridColumnStart: columns + 2 }}>
               {row.label}
             </span>

@@ -56,8 +56,9 @@ export function useSeatActions({ showId, max, seatsById, heldByMe, heldUntil, la
 
   const showError = (error: unknown, action: SeatAction, retry: () => void) => {
     setNotice(noticeForError(error, action, { labelsFor, max, selected: selection.current(), retry }));
-    // Seats others took leave the selection; the rest is kept for another try.
-    if (isApiError(error) && error.status === 409 && error.code === 'seat_unavailable') selection.drop(error.seatIds ?? []);
+    // Seats others took, or the show does not sell, leave the selection; the rest is kept for another try.
+    const refused = isApiError(error) && error.status === 409 && (error.code === 'seat_unavailable' || error.code === 'category_not_sold');
+    if (refused) selection.drop(error.seatIds ?? []);
   };
 
   const hold = (seatIds: number[]) => {

@@ -1,23 +1,35 @@
 import { act, renderHook } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { Seat } from '@/types/api';
-import { makeLayout } from '@/testing/test-utils';
+import { category, makeLayout } from '@/testing/test-utils';
 import type { Notice } from '../utils/notice';
+import { pricingOf, type Pricing } from '../utils/pricing';
 import { useHallSeats } from './use-hall-seats';
 import { NO_SEATS, useSeatSelection, without } from './use-seat-selection';
 
+const STANDARD = pricingOf(makeLayout());
+/** Standard (1) at €10.00, VIP (2) not for sale. */
+const VIP_NOT_SOLD = pricingOf({ currency: 'EUR', categories: [category(1, 'Standard', '10.00'), category(2, 'VIP', null)] });
+const VIP_SOLD = pricingOf({ currency: 'EUR', categories: [category(1, 'Standard', '10.00'), category(2, 'VIP', '15.00')] });
+
+/** What a test re-renders with: a poll's seats, and the pricing when it changes. */
+interface HookProps {
+  seats: Seat[];
+  pricing?: Pricing;
+}
+
 /** The selection hook fed the way SeatBooking feeds it; setNotice applies updaters to `notice`. */
-function setup(initialSeats: Seat[] = makeLayout().seats, { max = 3, heldCount = 0 } = {}) {
+function setup(initialSeats: Seat[] = makeLayout().seats, { max = 3, heldCount = 0, pricing = STANDARD } = {}) {
   let notice: Notice | null = null;
   const setNotice = vi.fn((next: Notice | null | ((n: Notice | null) => Notice | null)) => {
     notice = typeof next === 'function' ? next(notice) : next;
   });
   const hook = renderHook(
-    ({ seats }: { seats: Seat[] }) => {
+    ({ seats, pricing: sold = pricing }: HookProps) => {
       const hall = useHallSeats(seats);
-      return useSeatSelection({ ...hall, showId: 1, seats, heldCount, max, setNotice });
+      return useSeatSelection({ ...hall, showId: 1, seats, pricing: sold, heldCount, max, setNotice });
     },
-    { initialProps: { seats: initialSeats } },
+    { initialProps: { seats: initialSeats } as HookProps },
   );
   return { ...hook, setNotice, notice: () => notice, setNoticeTo: (n: Notice | null) => (notice = n) };
 }
@@ -36,6 +48,30 @@ describe('useSeatSelection', () => {
     expect(result.current.selectedSeats.map((s) => s.id)).toEqual([1]);
     act(() => result.current.toggle(1));
     expect(result.current.selected.size).toBe(0);
+  });
+
+  it('ignores seats of a category the show does not sell', () => {
+    const seats = makeLayout({}, { 1: { category: 2 } }).seats;
+    const { result } = setup(seats, { pricing: VIP_NOT_SOLD });
+    act(() => result.current.toggle(1));
+    act(() => result.current.toggle(2));
+    expect(ids(result.current.selected)).toEqual([2]);
+    expect(result.current.selectedSeats.map((s) => s.id)).toEqual([2]);
+  });
+
+  it('drops selected seats whose category a poll shows is no longer sold, and says so', () => {
+    const seats = makeLayout({}, { 1: { category: 2 }, 2: { category: 2 } }).seats;
+    const { result, rerender, notice } = setup(seats, { pricing: VIP_SOLD });
+    act(() => result.current.toggle(1));
+    act(() => result.current.toggle(2));
+    act(() => result.current.toggle(3));
+    expect(ids(result.current.selected)).toEqual([1, 2, 3]);
+    rerender({ seats, pricing: VIP_NOT_SOLD });
+    expect(ids(result.current.selected)).toEqual([3]);
+    expect(notice()).toEqual({
+      kind: 'conflict',
+      text: 'A1 and A2 are no longer on sale for this show and were removed from your selection.',
+    });
   });
 
   it('keeps a stable toggle so memoized seats do not re-render', () => {

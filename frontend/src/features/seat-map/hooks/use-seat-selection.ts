@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { Seat } from '@/types/api';
-import { restoredSelectionNotice, seatsTakenNotice, type Notice } from '../utils/notice';
+import { notForSaleNotice, restoredSelectionNotice, seatsTakenNotice, type Notice } from '../utils/notice';
+import { isSelectable, type Pricing } from '../utils/pricing';
 import { restorableSelection, takeSavedSelection } from '../utils/saved-selection';
 import type { HallSeats } from './use-hall-seats';
 
@@ -17,6 +18,8 @@ export interface SeatSelectionOptions extends Pick<HallSeats, 'seatsById' | 'lab
   /** The show whose selection kept across signing in (saveSelection) is restored. */
   showId: number;
   seats: Seat[] | undefined;
+  /** What the show sells: seats of a category it does not sell cannot be picked. */
+  pricing: Pricing;
   /** Seats I already hold: they count towards the limit. */
   heldCount: number;
   max: number;
@@ -24,22 +27,22 @@ export interface SeatSelectionOptions extends Pick<HallSeats, 'seatsById' | 'lab
 }
 
 /** The seats picked but not yet held, kept within the per-hold limit and in step with the polls. */
-export function useSeatSelection({ showId, seats, seatsById, labelsFor, heldCount, max, setNotice }: SeatSelectionOptions) {
+export function useSeatSelection({ showId, seats, pricing, seatsById, labelsFor, heldCount, max, setNotice }: SeatSelectionOptions) {
   const [selected, setSelected] = useState<ReadonlySet<number>>(NO_SEATS);
   const selectedSeats = useMemo(
-    () => (seats ?? []).filter((s) => s.status === 'available' && selected.has(s.id)),
-    [seats, selected],
+    () => (seats ?? []).filter((s) => selected.has(s.id) && isSelectable(s, pricing)),
+    [seats, selected, pricing],
   );
 
   // Latest values for the stable callbacks (toggle must not change, or every seat re-renders).
-  const latest = useRef({ seatsById, selected, heldCount, max });
+  const latest = useRef({ seatsById, pricing, selected, heldCount, max });
   useLayoutEffect(() => {
-    latest.current = { seatsById, selected, heldCount, max };
+    latest.current = { seatsById, pricing, selected, heldCount, max };
   });
 
   const toggle = useCallback(
     (seatId: number) => {
-      const { seatsById: byId, selected: current, heldCount: held, max: limit } = latest.current;
+      const { seatsById: byId, pricing: sold, selected: current, heldCount: held, max: limit } = latest.current;
       const seat = byId.get(seatId);
       if (!seat) return;
       if (current.has(seatId)) {
@@ -47,7 +50,7 @@ export function useSeatSelection({ showId, seats, seatsById, labelsFor, heldCoun
         setNotice((n) => (n?.kind === 'limit' ? null : n));
         return;
       }
-      if (seat.status !== 'available') return;
+      if (!isSelectable(seat, sold)) return;
       if (current.size + held >= limit) {
         setNotice({ kind: 'limit', max: limit });
         return;
@@ -71,7 +74,7 @@ export function useSeatSelection({ showId, seats, seatsById, labelsFor, heldCoun
     restoredRef.current = true;
     const saved = takeSavedSelection(showId);
     if (!saved.length) return;
-    const { restored, taken, leftOut } = restorableSelection(saved, seats, max - heldCount);
+    const { restored, taken, leftOut } = restorableSelection(saved, seats, max - heldCount, (s) => isSelectable(s, pricing));
     // sessionStorage is the outside world here, read once.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     if (restored.length) setSelected(new Set(restored));
@@ -80,19 +83,25 @@ export function useSeatSelection({ showId, seats, seatsById, labelsFor, heldCoun
       max,
     );
     if (notice) setNotice(notice);
-  }, [showId, seats, max, heldCount, labelsFor, setNotice]);
+  }, [showId, seats, pricing, max, heldCount, labelsFor, setNotice]);
 
-  // A poll showed someone else took a seat I had selected: drop it and say so.
+  // A poll showed someone else took a seat I had selected, or that the show stopped selling its
+  // category: drop it and say so.
   useEffect(() => {
     if (!seats || !selected.size) return;
-    const gone = [...selected].filter((id) => seatsById.get(id)?.status !== 'available');
+    const gone = [...selected].filter((id) => {
+      const seat = seatsById.get(id);
+      return !seat || !isSelectable(seat, pricing);
+    });
     if (!gone.length) return;
     // The poll is the outside world here; the selection follows it once per change.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setSelected((prev) => without(prev, gone));
-    const byOthers = gone.filter((id) => !seatsById.get(id)?.held_by_me);
+    const unsold = gone.filter((id) => seatsById.get(id)?.status === 'available');
+    const byOthers = gone.filter((id) => !unsold.includes(id) && !seatsById.get(id)?.held_by_me);
     if (byOthers.length) setNotice(seatsTakenNotice(labelsFor(byOthers)));
-  }, [seats, seatsById, selected, labelsFor, setNotice]);
+    else if (unsold.length) setNotice(notForSaleNotice(labelsFor(unsold)));
+  }, [seats, seatsById, pricing, selected, labelsFor, setNotice]);
 
   const drop = useCallback((ids: number[]) => setSelected((prev) => without(prev, ids)), []);
   const clear = useCallback(() => setSelected(NO_SEATS), []);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api-client';
-import { noticeForError, restoredSelectionNotice, seatsTakenNotice, type NoticeContext } from './notice';
+import { noticeForError, notForSaleNotice, restoredSelectionNotice, seatsTakenNotice, type NoticeContext } from './notice';
 
 const conflict = (code: string, seatIds?: number[], detail = 'Conflict.') => new ApiError({ status: 409, code, detail, seatIds });
 
@@ -72,6 +72,21 @@ describe('noticeForError', () => {
     expect(started).not.toHaveProperty('retry');
   });
 
+  it('says which seats the show does not sell, without a retry', () => {
+    const ctx = context({ selected: new Set([1, 2, 3]) });
+    expect(noticeForError(conflict('category_not_sold', [2]), 'hold', ctx)).toEqual({
+      kind: 'conflict',
+      text: 'A2 is not on sale for this show, so nothing was held. The rest of your selection is kept — hold again to continue.',
+    });
+    expect(noticeForError(conflict('category_not_sold', [1, 2, 3]), 'hold', ctx)).toEqual({
+      kind: 'conflict',
+      text: 'A1, A2 and A3 are not on sale for this show, so nothing was held.',
+    });
+    expect(noticeForError(conflict('category_not_sold'), 'hold', ctx)).toMatchObject({
+      text: 'Some of those seats are not on sale for this show, so nothing was held.',
+    });
+  });
+
   it('lets a lock timeout be retried, and falls back to the server text for other conflicts', () => {
     const ctx = context();
     expect(noticeForError(conflict('lock_timeout'), 'book', ctx)).toEqual({
@@ -98,6 +113,18 @@ describe('seatsTakenNotice', () => {
       text: 'A4 was just taken by someone else and removed from your selection.',
     });
     expect(seatsTakenNotice(['A1', 'A2'])).toMatchObject({ text: expect.stringMatching(/^A1 and A2 were just taken/) });
+  });
+});
+
+describe('notForSaleNotice', () => {
+  it('says which selected seats the show stopped selling', () => {
+    expect(notForSaleNotice(['B1'])).toEqual({
+      kind: 'conflict',
+      text: 'B1 is no longer on sale for this show and was removed from your selection.',
+    });
+    expect(notForSaleNotice(['B1', 'B2'])).toMatchObject({
+      text: 'B1 and B2 are no longer on sale for this show and were removed from your selection.',
+    });
   });
 });
 

@@ -37,12 +37,12 @@ export function noticeForError(error: unknown, action: SeatAction, { labelsFor, 
 
   const ids = error.seatIds ?? [];
   const labels = listSeats(labelsFor(ids));
+  // The refused seats leave the selection (useSeatActions); the rest stays for another try.
+  const kept = [...selected].some((id) => !ids.includes(id)) ? ' The rest of your selection is kept — hold again to continue.' : '';
   switch (error.code) {
     case 'seat_unavailable': {
-      // The taken seats leave the selection; the rest stays for another try.
-      const rest = [...selected].filter((id) => !ids.includes(id)).length;
       const text = ids.length
-        ? `Sorry, ${labels} ${ids.length === 1 ? 'was' : 'were'} just taken by someone else.${rest ? ' The rest of your selection is kept — hold again to continue.' : ''}`
+        ? `Sorry, ${labels} ${ids.length === 1 ? 'was' : 'were'} just taken by someone else.${kept}`
         : 'Sorry, some of those seats were just taken by someone else.';
       return { kind: 'conflict', text };
     }
@@ -53,6 +53,13 @@ export function noticeForError(error: unknown, action: SeatAction, { labelsFor, 
           ? `Your hold on ${labels} has expired or was released, so ${ids.length === 1 ? 'it' : 'they'} could not be booked. Nothing was charged.`
           : 'Your hold has expired, so the seats could not be booked. Nothing was charged.',
       };
+    case 'category_not_sold': {
+      // The show stopped selling their category since the map was loaded (the refetch shows it).
+      const text = ids.length
+        ? `${labels} ${ids.length === 1 ? 'is' : 'are'} not on sale for this show, so nothing was held.${kept}`
+        : 'Some of those seats are not on sale for this show, so nothing was held.';
+      return { kind: 'conflict', text };
+    }
     case 'hold_limit':
       return { kind: 'conflict', text: `You can hold at most ${max} seats for this show.` };
     case 'lock_timeout':
@@ -69,6 +76,15 @@ export function seatsTakenNotice(labels: string[]): Notice {
   return {
     kind: 'conflict',
     text: `${listSeats(labels)} ${labels.length === 1 ? 'was' : 'were'} just taken by someone else and removed from your selection.`,
+  };
+}
+
+/** A poll showed that the show no longer sells seats I had selected. */
+export function notForSaleNotice(labels: string[]): Notice {
+  const [is, was] = labels.length === 1 ? ['is', 'was'] : ['are', 'were'];
+  return {
+    kind: 'conflict',
+    text: `${listSeats(labels)} ${is} no longer on sale for this show and ${was} removed from your selection.`,
   };
 }
 

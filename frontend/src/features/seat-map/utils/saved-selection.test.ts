@@ -54,6 +54,11 @@ describe('restorableSelection', () => {
     expect(restorableSelection([4, 2, 1, 3, 99], seats, 4)).toEqual({ restored: [4, 1], taken: [2, 3, 99], leftOut: [] });
   });
 
+  it('keeps only seats the given test says can still be picked (e.g. of a category still sold)', () => {
+    const sold = (s: { id: number; status: string }) => s.status === 'available' && s.id !== 4;
+    expect(restorableSelection([4, 1], seats, 4, sold)).toEqual({ restored: [1], taken: [4], leftOut: [] });
+  });
+
   it('stays within the room left under the hold limit', () => {
     expect(restorableSelection([5, 6, 7], seats, 2)).toEqual({ restored: [5, 6], taken: [], leftOut: [7] });
     expect(restorableSelection([5, 6], seats, 0)).toEqual({ restored: [], taken: [], leftOut: [5, 6] });

@@ -39,12 +39,17 @@ export function takeSavedSelection(showId: number): number[] {
 }
 
 /**
- * Which kept seats to select again: those still available in the current layout, in the
+ * Which kept seats to select again: those still selectable in the current layout, in the
  * order picked, up to `room` (the per-hold limit less seats already held). The rest are
- * `taken` (no longer available or gone from the layout) or `leftOut` (over the limit).
+ * `taken` (no longer selectable or gone from the layout) or `leftOut` (over the limit).
  */
-export function restorableSelection(savedIds: readonly number[], seats: readonly Seat[], room: number) {
-  const available = new Set(seats.filter((s) => s.status === 'available').map((s) => s.id));
+export function restorableSelection(
+  savedIds: readonly number[],
+  seats: readonly Seat[],
+  room: number,
+  selectable: (seat: Seat) => boolean = (s) => s.status === 'available',
+) {
+  const available = new Set(seats.filter(selectable).map((s) => s.id));
   const free = savedIds.filter((id) => available.has(id));
   const keep = Math.max(0, room);
   return {

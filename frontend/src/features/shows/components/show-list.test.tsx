@@ -1,10 +1,20 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Show } from '@/types/api';
+import { formatMoney } from '@/lib/money';
+import type { PriceRange, Show } from '@/types/api';
 import { json, mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { groupShows, ShowList } from './show-list';
 
-function show(id: number, movieId: number, title: string, startsAt: string, available = 100): Show {
+const EUR_8_TO_15: PriceRange = { currency: 'EUR', min: '8.50', max: '15.00' };
+
+function show(
+  id: number,
+  movieId: number,
+  title: string,
+  startsAt: string,
+  available = 100,
+  priceRange: PriceRange | null = EUR_8_TO_15,
+): Show {
   return {
     id,
     movie: { id: movieId, title, duration_minutes: 128 },
@@ -13,6 +23,7 @@ function show(id: number, movieId: number, title: string, startsAt: string, avai
     starts_at: startsAt,
     ends_at: startsAt,
     counts: { available, held: 2, booked: 8 },
+    price_range: priceRange,
   };
 }
 
@@ -45,5 +56,27 @@ describe('shows', () => {
     expect(link).toHaveTextContent('Grand Cinema, Lisbon · Hall 8');
     expect(link).toHaveTextContent('42 available');
     expect(within(alpha).getByTestId('show-7')).toHaveTextContent('Sold out');
+  });
+
+  it('shows each showtime\'s cheapest price, "from" when prices differ, nothing when nothing is on sale', async () => {
+    const at = local(2030, 1, 1, 20);
+    mockFetch(() =>
+      json(200, [
+        show(1, 1, 'Alpha', at, 10, EUR_8_TO_15),
+        show(2, 1, 'Alpha', at, 10, { currency: 'EUR', min: '9.50', max: '9.50' }),
+        show(3, 1, 'Alpha', at, 10, { currency: 'JPY', min: '1500', max: '2200' }),
+        show(4, 1, 'Alpha', at, 10, null),
+      ]),
+    );
+    renderWithProviders(<ShowList />);
+    const from = `from ${formatMoney('8.50', 'EUR')}`;
+    expect(await screen.findByTestId('show-price-1')).toHaveTextContent(from);
+    expect(screen.getByTestId('show-price-2')).toHaveTextContent(new RegExp(`^${formatMoney('9.50', 'EUR')}$`));
+    expect(screen.getByTestId('show-price-3')).toHaveTextContent(`from ${formatMoney('1500', 'JPY')}`);
+    expect(screen.queryByTestId('show-price-4')).not.toBeInTheDocument();
+    expect(screen.getByTestId('show-4')).not.toHaveTextContent(/from|€/);
+    // Said in the link's name too, which replaces its text for screen readers.
+    expect(screen.getByTestId('show-1')).toHaveAccessibleName(expect.stringMatching(new RegExp(`, 10 seats available, ${from}$`)));
+    expect(screen.getByTestId('show-4')).toHaveAccessibleName(expect.stringMatching(/, 10 seats available$/));
   });
 });

@@ -1,10 +1,10 @@
 import { useMemo } from 'react';
-import { Link } from 'react-router';
-import { dayKey, formatDay, formatDuration, formatTime } from '@/lib/format';
+import { dayKey, formatDay, formatDuration } from '@/lib/format';
 import { errorMessage } from '@/lib/api-client';
 import { RetryAlert } from '@/components/retry-alert';
 import type { Show } from '@/types/api';
 import { useShows } from '../api/get-shows';
+import { ShowtimeLink } from './showtime-link';
 
 interface MovieGroup {
   movieId: number;
@@ -32,26 +32,6 @@ export function groupShows(shows: Show[], now: Date = new Date()): MovieGroup[] 
   }
   // Movies in order of their next showtime.
   return [...movies.values()];
-}
-
-function Availability({ counts }: { counts: Show['counts'] }) {
-  const total = counts.available + counts.held + counts.booked || 1;
-  const soldOut = counts.available === 0;
-  return (
-    <div className="availability">
-      <div className="availability__bar" aria-hidden="true">
-        <span className="availability__booked" style={{ width: `${(counts.booked / total) * 100}%` }} />
-        <span className="availability__held" style={{ width: `${(counts.held / total) * 100}%` }} />
-      </div>
-      <p className={`availability__text${soldOut ? ' availability__text--soldout' : ''}`}>
-        {soldOut ? 'Sold out' : `${counts.available} available`}
-        <span className="muted">
-          {' '}
-          · {counts.held} held · {counts.booked} booked
-        </span>
-      </p>
-    </div>
-  );
 }
 
 export function ShowList() {
@@ -95,19 +75,7 @@ export function ShowList() {
               <ul className="showtimes">
                 {day.shows.map((show) => (
                   <li key={show.id}>
-                    <Link
-                      to={`/shows/${show.id}`}
-                      className="showtime"
-                      data-testid={`show-${show.id}`}
-                      aria-label={`${movie.title}, ${day.label} ${formatTime(show.starts_at)}, ${show.venue.name}, ${show.hall.name}, ${show.counts.available} seats available`}
-                    >
-                      <span className="showtime__time">{formatTime(show.starts_at)}</span>
-                      <span className="showtime__place">
-                        {show.venue.name}
-                        {show.venue.city ? `, ${show.venue.city}` : ''} · {show.hall.name}
-                      </span>
-                      <Availability counts={show.counts} />
-                    </Link>
+                    <ShowtimeLink show={show} movieTitle={movie.title} dayLabel={day.label} />
                   </li>
                 ))}
               </ul>
