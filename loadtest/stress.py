@@ -57,8 +57,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-SCENARIOS = ["hot_seat", "flash_sale", "overlap", "hold_churn", "retry_storm", "greedy", "exhaustion"]
+SCENARIOS = ["hot_seat", "flash_sale", "overlap", "hold_churn", "retry_storm", "greedy", "exhaustion", "pay_race"]
 CLEAN_409_CODES = {"seat_unavailable", "hold_limit", "lock_timeout", "show_started", "not_held"}
+# An order's conflicts that are not about particular seats (no seat_ids).
+ORDER_409_CODES = {"payment_in_progress", "order_expired", "order_not_payable", "box_office_unavailable"}
+GOOD_CARD = {"number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123"}
+DECLINED_CARD = {**GOOD_CARD, "number": "4000 0000 0000 0002"}
 SEATS_PER_ROW = 20
 # A hold this close (seconds) to its expiry at the moment of a read may legitimately be on either side.
 EXPIRY_SLACK = 0.35
@@ -85,6 +89,8 @@ PRESETS = {
     "greedy_rounds": (3, 2),
     "exhaustion_clients": (120, 16),
     "exhaustion_seats": (40, 6),
+    "pay_users": (30, 4),
+    "pay_clicks": (5, 3),
     "scenario_timeout": (180.0, 40.0),
 }
 
@@ -317,7 +323,10 @@ class Api:
         if status >= 500:
             self.violations.add("5xx", f"{method} {path} -> {status} {str(body)[:200]}")
         elif status == 409:
-            if not (isinstance(body, dict) and body.get("code") in CLEAN_409_CODES and "seat_ids" in body):
+            clean = isinstance(body, dict) and (
+                (body.get("code") in CLEAN_409_CODES and "seat_ids" in body) or body.get("code") in ORDER_409_CODES
+            )
+            if not clean:
                 self.violations.add("unclean 409", f"{method} {path} -> {str(body)[:200]}")
         elif status >= 400 and status not in expect:
             self.violations.add("unexpected status", f"{method} {path} {json_body} -> {status} {str(body)[:200]}")
@@ -392,7 +401,9 @@ class Ledger:
                 del self.holds[seat]
 
     def booked(self, user: User, seat_ids: list[int], result: Result) -> None:
-        reference = result.body["booking"]["reference"]
+        self.sold(user, seat_ids, result.body["booking"]["reference"], result.received)
+
+    def sold(self, user: User, seat_ids: list[int], reference: str, received: float) -> None:
         for seat in seat_ids:
             previous = self.bookings.get(seat)
             if previous and previous.reference != reference:
@@ -400,7 +411,7 @@ class Ledger:
                     "seat sold twice",
                     f"seat {seat}: {previous.reference} ({previous.username}) and {reference} ({user.username})",
                 )
-            self.bookings[seat] = BookingGrant(user.username, reference, result.received)
+            self.bookings[seat] = BookingGrant(user.username, reference, received)
             grant = self.holds.get(seat)
             if grant and grant.username == user.username:
                 del self.holds[seat]
@@ -998,6 +1009,68 @@ class Stress:
         )
         outcome.update(successes=confirmed, label="idempotent bookings")
 
+    async def scenario_pay_race(self, start_observer, outcome, notes) -> None:
+        """Each user orders the seats they hold; half pay first with a declined card (402, the holds stay);
+        then every user submits the good card `pay_clicks` times at once (double clicks, retries): exactly
+        one paid order and one booking per user, every other answer 200 (the paid order again) or 409
+        payment_in_progress; the audit checks the money (every booked seat on one paid order line, totals,
+        refunds within payments)."""
+        n, clicks = self.args.pay_users, self.args.pay_clicks
+        users = await self.take_users(n)
+        layout = await self.new_showtime("pay", n * 2)
+        ledger = Ledger(layout["show_id"], self.api.violations)
+        ids = [s["id"] for s in layout["seats"]]
+        await start_observer(ledger)
+        v = self.api.violations
+        wanted = {u.username: ids[2 * i : 2 * i + 2] for i, u in enumerate(users)}
+        orders: dict[str, str] = {}
+        for user in users:
+            if (await self.hold(ledger, user, wanted[user.username])).status != 200:
+                continue
+            r = await self.api.call(
+                "POST", "/api/orders/", label="order", user=user,
+                json_body={"show_id": ledger.show_id, "seats": [{"seat_id": s} for s in wanted[user.username]]},
+            )  # fmt: skip
+            if r.status != 201 or r.body["total"] != "20.00":
+                v.add("pay race", f"{user.username}: order {r.status} {r.body}")
+                continue
+            orders[user.username] = r.body["reference"]
+        ready = [u for u in users if u.username in orders]
+        for user in ready[::2]:
+            r = await self.pay(user, orders[user.username], DECLINED_CARD, expect={402})
+            if r.status != 402 or r.code != "payment_declined":
+                v.add("pay race", f"{user.username}: declined card gave {r.status} {r.body}")
+        barrier = asyncio.Barrier(len(ready) * clicks) if ready else None
+
+        async def click(user: User) -> Result:
+            await barrier.wait()
+            return await self.pay(user, orders[user.username], GOOD_CARD)
+
+        tasks = [click(u) for u in ready for _ in range(clicks)]
+        results = await asyncio.gather(*tasks)
+        paid = 0
+        for index, user in enumerate(ready):
+            answers = results[index * clicks : (index + 1) * clicks]
+            if any((r.status, r.code) not in ((200, None), (409, "payment_in_progress")) for r in answers):
+                v.add("pay race", f"{user.username}: {[(r.status, r.code) for r in answers]}")
+            reference = orders[user.username]
+            final = await self.api.call("GET", f"/api/orders/{reference}/", label="order", user=user)
+            if final.status != 200 or final.body["status"] != "paid" or final.body["booking_reference"] != reference:
+                v.add("pay race", f"{user.username}: order after the race {final.status} {final.body}")
+                continue
+            if final.body["amount_paid"] != final.body["total"]:
+                v.add("pay race", f"{user.username}: paid {final.body['amount_paid']} of {final.body['total']}")
+            ledger.sold(user, sorted(wanted[user.username]), reference, final.received)
+            paid += 1
+        notes.append(f"{len(ready)} orders x {clicks} simultaneous payments: {paid} paid once each")
+        outcome.update(successes=paid, label="paid orders")
+
+    async def pay(self, user: User, reference: str, card: dict, *, expect: set[int] = frozenset()) -> Result:
+        return await self.api.call(
+            "POST", f"/api/orders/{reference}/pay/", label="pay", user=user,
+            json_body={"method": "card", "card": card}, expect=expect,
+        )  # fmt: skip
+
     async def scenario_greedy(self, start_observer, outcome, notes) -> None:
         (user,) = await self.take_users(1)
         g = self.args.greedy_requests
@@ -1188,7 +1261,7 @@ async def amain(args: argparse.Namespace) -> int:
         needs = {
             "hot_seat": args.hot_clients, "flash_sale": args.clients, "overlap": 2 * args.pairs,
             "hold_churn": args.churn_users, "retry_storm": args.retry_users, "greedy": 1,
-            "exhaustion": args.exhaustion_clients,
+            "exhaustion": args.exhaustion_clients, "pay_race": args.pay_users,
         }  # fmt: skip
         pool = max(needs[name] for name in args.scenarios)
         t0 = time.perf_counter()

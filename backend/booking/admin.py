@@ -18,6 +18,9 @@ from booking.models import (
     BookingSeat,
     Hall,
     Movie,
+    Order,
+    OrderLine,
+    Refund,
     Seat,
     SeatCategory,
     SeatEvent,
@@ -28,6 +31,7 @@ from booking.models import (
     Venue,
 )
 from booking.money import display, fits_currency, minor_units
+from booking.selectors.orders import with_revenue
 from booking.selectors.pricing import showtime_prices
 from booking.selectors.schedule import hall_is_busy, with_seat_counts
 from booking.services.holds import release_holds_by_admin
@@ -458,7 +462,7 @@ class MovieAdmin(admin.ModelAdmin):
 class ShowtimeForm(forms.ModelForm):
     class Meta:
         model = Showtime
-        fields = ["hall", "movie", "starts_at", "ends_at", "hold_ttl_seconds"]
+        fields = ["hall", "movie", "starts_at", "ends_at", "hold_ttl_seconds", "box_office_payment"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -514,7 +518,7 @@ class ShowtimePriceInline(admin.TabularInline):
 @admin.register(Showtime)
 class ShowtimeAdmin(admin.ModelAdmin):
     form = ShowtimeForm
-    list_display = ["movie", "hall", "starts_at", "ends_at", "booked", "held", "available", "capacity"]
+    list_display = ["movie", "hall", "starts_at", "ends_at", "booked", "held", "available", "capacity", "revenue"]
     list_filter = ["hall__venue", "hall", "movie"]
     date_hierarchy = "starts_at"
     search_fields = ["movie__title", "hall__name"]
@@ -522,7 +526,7 @@ class ShowtimeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The seat map's counts: an expired hold is a free seat, swept or not.
-        return with_seat_counts(super().get_queryset(request), now=timezone.now())
+        return with_revenue(with_seat_counts(super().get_queryset(request), now=timezone.now()))
 
     def get_inlines(self, request, obj):
         # Prices need the hall's categories: a new showtime gets its price list once it is saved.
@@ -543,6 +547,10 @@ class ShowtimeAdmin(admin.ModelAdmin):
     @admin.display(description="Seats", ordering="seats_total")
     def capacity(self, showtime):
         return showtime.seats_total
+
+    @admin.display(description="Revenue", ordering="revenue")
+    def revenue(self, showtime):
+        return display(showtime.revenue, showtime.hall.venue.currency)
 
     @admin.display(description="Currency")
     def currency(self, showtime):
@@ -575,7 +583,7 @@ class ShowtimeAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return super().get_fields(request, obj)
-        return ["hall", "currency", "movie", "starts_at", "ends_at", "hold_ttl_seconds", "sells"]
+        return ["hall", "currency", "movie", "starts_at", "ends_at", "hold_ttl_seconds", "box_office_payment", "sells"]
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a showtime to another hall would orphan its seat rows (and its prices' categories).
@@ -589,6 +597,7 @@ class ShowtimeAdmin(admin.ModelAdmin):
                 starts_at=obj.starts_at,
                 ends_at=obj.ends_at,
                 hold_ttl_seconds=obj.hold_ttl_seconds,
+                box_office_payment=obj.box_office_payment,
             )
             return
         created = create_showtime(
@@ -597,6 +606,7 @@ class ShowtimeAdmin(admin.ModelAdmin):
             starts_at=obj.starts_at,
             ends_at=obj.ends_at,
             hold_ttl_seconds=obj.hold_ttl_seconds,
+            box_office_payment=obj.box_office_payment,
         )
         obj.pk = created.pk
 
@@ -758,6 +768,77 @@ class SeatEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- orders -------------------------------------------------------------------------------------------------
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["seat", "category", "ticket_type", "amount"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["amount", "reason", "provider_refund_id", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Orders and their money, as the services left them: a ledger to read, never to edit."""
+
+    list_display = ["reference", "user", "showtime", "status", "total_shown", "paid_shown", "refunded_shown", "method"]
+    list_filter = ["status", "method", "showtime__hall__venue"]
+    search_fields = ["reference", "user__username", "provider_payment_id"]
+    list_select_related = ["user", "showtime__movie", "showtime__hall"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "reference",
+        "user",
+        "showtime",
+        "status",
+        "currency",
+        "total",
+        "amount_paid",
+        "amount_refunded",
+        "method",
+        "provider",
+        "provider_payment_id",
+        "attempts",
+        "created_at",
+        "expires_at",
+        "paid_at",
+        "booking",
+    ]
+    inlines = [OrderLineInline, RefundInline]
+
+    @admin.display(description="Total", ordering="total")
+    def total_shown(self, order):
+        return display(order.total, order.currency)
+
+    @admin.display(description="Paid", ordering="amount_paid")
+    def paid_shown(self, order):
+        return display(order.amount_paid, order.currency)
+
+    @admin.display(description="Refunded", ordering="amount_refunded")
+    def refunded_shown(self, order):
+        return display(order.amount_refunded, order.currency)
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -134,3 +134,66 @@ class RateLimited(BookingError):
         self.retry_after = retry_after
         unit = "second" if retry_after == 1 else "seconds"
         super().__init__(f"Request was throttled. Expected available in {retry_after} {unit}.")
+
+
+class OrderNotFound(BookingError):
+    status_code = 404
+    code = "order_not_found"
+    default_detail = "No such order."
+
+
+class TicketTypeNotSold(BookingError):
+    status_code = 409
+    code = "ticket_type_not_sold"
+    default_detail = "This showtime does not sell that ticket type for some of these seats."
+
+
+class OrderExpired(BookingError):
+    status_code = 409
+    code = "order_expired"
+    default_detail = "This order's holds ran out before it was paid; hold the seats again."
+
+
+class OrderNotPayable(BookingError):
+    status_code = 409
+    code = "order_not_payable"
+    default_detail = "This order cannot be paid (it was replaced by a newer one, or refunded)."
+
+
+class PaymentInProgress(BookingError):
+    status_code = 409
+    code = "payment_in_progress"
+    default_detail = "A payment for this order is already in progress; wait for its outcome."
+
+
+class BoxOfficeUnavailable(BookingError):
+    status_code = 409
+    code = "box_office_unavailable"
+    default_detail = "This showtime must be paid online: paying at the box office is not offered."
+
+
+class PaymentRequired(BookingError):
+    """POST /api/book-seat/ books at the box office; a showtime without box-office payment needs an order."""
+
+    status_code = 402
+    code = "payment_required"
+    default_detail = "This showtime must be paid online: make an order (POST /api/orders/) and pay it."
+
+
+class PaymentDeclined(BookingError):
+    status_code = 402
+    code = "payment_declined"
+    default_detail = "The payment was declined. Your seats stay held until they expire: try another card."
+
+
+class PaymentUnavailable(BookingError):
+    status_code = 503
+    code = "payment_unavailable"
+    default_detail = "The payment provider could not be reached; nothing was charged. Try again shortly."
+    retry_after = 5
+
+
+class InvalidWebhook(BookingError):
+    status_code = 400
+    code = "invalid_webhook"
+    default_detail = "The webhook's signature or body does not check out."

@@ -128,6 +128,8 @@ class Showtime(models.Model):
     ends_at = models.DateTimeField()
     # Overrides HOLD_TTL_SECONDS for this showtime (a flash sale may want shorter holds).
     hold_ttl_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # Whether an order may be confirmed unpaid, to be paid on arrival (and POST /api/book-seat/ used).
+    box_office_payment = models.BooleanField(default=True, help_text="Allow paying at the box office on arrival.")
 
     class Meta:
         ordering = ["starts_at"]
@@ -318,6 +320,129 @@ class BookingSeat(models.Model):
 
     def __str__(self):
         return f"{self.booking_id}:{self.show_seat_id}"
+
+
+class Order(models.Model):
+    """What a moviegoer buys: seats they hold, a ticket type and a price per seat (OrderLine), a total.
+
+    The order state machine (DESIGN.md, *Orders and payment*): pending -> processing (one payment attempt
+    in flight) -> paid | back to pending (declined) | refunded (paid after its seats were lost); pending ->
+    box_office (booked unpaid) | expired | abandoned (a newer order of the same seats). A paid or box-office
+    order has its booking; no other has one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PROCESSING = "processing"
+        PAID = "paid"
+        BOX_OFFICE = "box_office"
+        EXPIRED = "expired"
+        ABANDONED = "abandoned"
+        REFUNDED = "refunded"
+
+    class Method(models.TextChoices):
+        CARD = "card"
+        BOX_OFFICE = "box_office"
+
+    reference = models.CharField(max_length=16, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    showtime = models.ForeignKey(Showtime, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    currency = models.CharField(max_length=3)  # the venue's when ordered
+    total = _amount_field()  # the sum of its lines (written by the same statement as the lines)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()  # its holds' earliest expiry: ordering never extends a hold
+    method = models.CharField(max_length=10, choices=Method.choices, blank=True)
+    provider = models.CharField(max_length=40, blank=True)  # the payment provider's name (settings)
+    # The provider's id of the payment that paid it (webhooks find the order by it).
+    provider_payment_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    attempts = models.PositiveIntegerField(default=0)  # payment attempts: each one's idempotency key
+    amount_paid = _amount_field(default=0)
+    amount_refunded = _amount_field(default=0)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    booking = models.OneToOneField(Booking, null=True, blank=True, on_delete=models.PROTECT, related_name="order")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            # Money never goes the wrong way: nothing paid beyond the total, nothing refunded beyond what was paid.
+            models.CheckConstraint(
+                condition=Q(amount_paid__gte=0, amount_paid__lte=F("total"), amount_refunded__gte=0)
+                & Q(amount_refunded__lte=F("amount_paid")),
+                name="order_refund_within_payment",
+            ),
+            # A booking exactly when the order is paid or booked unpaid; paid means paid in full.
+            models.CheckConstraint(
+                condition=(
+                    Q(status__in=["paid", "box_office"], booking__isnull=False)
+                    | (~Q(status__in=["paid", "box_office"]) & Q(booking__isnull=True))
+                )
+                & (~Q(status="paid") | Q(amount_paid=F("total")))
+                & (~Q(status="refunded") | Q(amount_refunded=F("amount_paid"))),
+                name="order_status_fields",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "provider_payment_id"],
+                condition=Q(provider_payment_id__isnull=False),
+                name="order_unique_provider_payment",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="order_user_created_idx")]
+
+    def __str__(self):
+        return self.reference
+
+
+class OrderLine(models.Model):
+    """One seat of an order, at the price of the moment it was ordered (a later price change leaves it)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(SeatCategory, on_delete=models.PROTECT, related_name="+")
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="+")
+    amount = _amount_field()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "seat"], name="orderline_unique_seat_per_order"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="orderline_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}:{self.seat_id} {self.amount}"
+
+
+class Refund(models.Model):
+    """Money given back on an order, through the provider that took it."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    amount = _amount_field()
+    provider_refund_id = models.CharField(max_length=255)
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.amount} ({self.reason})"
+
+
+class PaymentEvent(models.Model):
+    """A payment provider's webhook event, once: a replay finds its row and changes nothing."""
+
+    provider = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=255)
+    kind = models.CharField(max_length=60)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="paymentevent_unique_event")]
+
+    def __str__(self):
+        return f"{self.provider}:{self.event_id}"
 
 
 class SeatEvent(models.Model):

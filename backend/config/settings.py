@@ -182,6 +182,7 @@ THROTTLES_ENABLED = env("THROTTLES_ENABLED")
 THROTTLE_RATES = {
     "hold": "120/min",
     "book": "60/min",
+    "pay": "20/min",  # card testing: a stolen-card script tries many numbers
     "login": "10/min",
     "register": "5/min",
     "user": "600/min",
@@ -231,6 +232,15 @@ MAX_SEATS_PER_HOLD = env("MAX_SEATS_PER_HOLD")
 LOCK_TIMEOUT_MS = env("LOCK_TIMEOUT_MS")
 # How long a process may trust an API token it has already looked up (0: look it up every time).
 TOKEN_CACHE_SECONDS = env("TOKEN_CACHE_SECONDS")
+
+# Payments (booking/payments, DESIGN.md "Orders and payment"). The provider is a dotted path to a
+# PaymentProvider class: the test provider by default (card numbers decide the outcome); a real provider
+# plugs in here without touching the services. Webhooks are signed with PAYMENT_WEBHOOK_SECRET (HMAC-SHA256;
+# derived from SECRET_KEY when unset). The test provider answers its asynchronous card by webhook after
+# TEST_PAYMENT_WEBHOOK_DELAY seconds.
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="booking.payments.test_provider.TestCardProvider")
+PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="")
+TEST_PAYMENT_WEBHOOK_DELAY = env.float("TEST_PAYMENT_WEBHOOK_DELAY", default=3.0)
 
 # Observability (http_infra/observability, docs/operations.md): one log line per request on the
 # "boxoffice.request" logger; /metrics answers loopback callers, a bearer token, or anyone if allowed.

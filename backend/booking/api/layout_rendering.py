@@ -44,6 +44,7 @@ def _etag(showtime_id: int, header: LayoutHeader, user_id: int | None) -> str:
                 header.currency,
                 header.plan_revision,
                 header.pricing,
+                header.box_office_payment,
                 settings.MAX_SEATS_PER_HOLD,
             ),
         )
@@ -182,6 +183,7 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
             "starts_at": isoformat_utc(state.header.starts_at),
             "hold_ttl_seconds": state.header.hold_ttl_seconds,
             "max_seats_per_hold": settings.MAX_SEATS_PER_HOLD,
+            "box_office_payment": state.header.box_office_payment,
             "counts": public.counts,
         }
     )

@@ -58,17 +58,26 @@ ERROR_DESCRIPTIONS = {
     415: "Body not sent as `application/json` (`unsupported_media_type`).",
     422: "The `Idempotency-Key` was already used for a different booking request (`idempotency_key_reused`).",
     429: "Too many requests (`throttled`); see `Retry-After`.",
+    402: "Payment: `payment_declined` (the card was declined; the holds stay until they expire, try another card), "
+    "`payment_required` (book-seat on a showtime that is paid online only: make an order and pay it).",
+    503: "The payment provider could not be reached (`payment_unavailable`: nothing was charged), or the "
+    "database (`database_unavailable`); see `Retry-After`.",
 }
 
 
-def errors(*statuses: int, conflict: str | None = None, not_found: str | None = None) -> dict:
-    """OpenApiResponses for the given error statuses; 409 names the seats when `conflict` says which codes."""
+def errors(
+    *statuses: int, conflict: str | None = None, not_found: str | None = None, order_conflict: str | None = None
+) -> dict:
+    """OpenApiResponses for the given error statuses; 409 names the seats when `conflict` says which codes,
+    or lists `order_conflict`'s codes (an order's conflicts, which name seats only where seats are the cause)."""
     responses = {}
     for status in statuses:
         description = ERROR_DESCRIPTIONS[status]
         serializer = ErrorSerializer
         if status == 409 and conflict:
             description, serializer = f"Conflict, naming the seats (`seat_ids`): {conflict}.", SeatConflictSerializer
+        if status == 409 and order_conflict:
+            description = f"Conflict: {order_conflict}."
         if status == 404 and not_found:
             description = not_found
         responses[status] = _error(description, serializer)

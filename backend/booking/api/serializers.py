@@ -118,6 +118,58 @@ def _plainly_valid_selection(data) -> dict | None:
     return {"show_id": data["show_id"], "seat_ids": [data["seat_id"]]} if _is_id(data.get("seat_id")) else None
 
 
+class OrderSeatSerializer(serializers.Serializer):
+    seat_id = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    ticket_type_id = StrictIntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        help_text="A ticket type the showtime sells for the seat's category; omitted: the category's listed price.",
+    )
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    show_id = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    seats = serializers.ListField(
+        child=OrderSeatSerializer(),
+        min_length=1,
+        max_length=settings.MAX_SEATS_PER_HOLD,
+        help_text="Seats you hold for this showtime, each once.",
+    )
+
+    def validate_seats(self, value):
+        if len({seat["seat_id"] for seat in value}) != len(value):
+            raise serializers.ValidationError("Each seat may appear only once.", code="duplicate_seats")
+        return value
+
+
+class CardSerializer(serializers.Serializer):
+    """What the test provider's card form sends (never stored, never logged)."""
+
+    number = StrictRegexField(
+        r"^[0-9][0-9 -]{10,22}[0-9]$", help_text="12 to 19 digits; spaces and dashes are ignored."
+    )
+    expiry = StrictRegexField(r"^(0[1-9]|1[0-2])/[0-9]{2}$", help_text="MM/YY")
+    cvc = StrictRegexField(r"^[0-9]{3,4}$")
+
+    def validate_number(self, value):
+        digits = value.replace(" ", "").replace("-", "")
+        if not 12 <= len(digits) <= 19:
+            raise serializers.ValidationError("A card number has 12 to 19 digits.")
+        return digits
+
+
+class PaySerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=["card", "box_office"])
+    card = CardSerializer(required=False, help_text="Required for `card`.")
+
+    def validate(self, attrs):
+        if attrs["method"] == "card" and "card" not in attrs:
+            raise serializers.ValidationError({"card": ["Required to pay by card."]}, code="required")
+        return attrs
+
+
 class RegisterSerializer(serializers.Serializer):
     username = StrictRegexField(
         r"^[\w.@+-]+\Z", max_length=150, error_messages={"invalid": "Letters, digits and @/./+/-/_ only."}

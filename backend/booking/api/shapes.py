@@ -225,10 +225,60 @@ class HallLayout(Shape):
     starts_at = serializers.DateTimeField()
     hold_ttl_seconds = serializers.IntegerField()
     max_seats_per_hold = serializers.IntegerField()
+    box_office_payment = serializers.BooleanField(help_text="Whether an order may be paid at the box office.")
     counts = LayoutCounts()
     currency = serializers.CharField(help_text="ISO 4217: every amount of this showtime is in it.")
     categories = LayoutCategory(many=True, help_text="The hall's seat categories in display order.")
     seats = LayoutSeat(many=True)
+
+
+# --- orders -----------------------------------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class _Money(serializers.Field):
+    """An amount of the order (`source`: the attribute) in its currency's own decimals."""
+
+    def __init__(self, attribute: str, *, of_line: bool = False, **kwargs):
+        kwargs.setdefault(
+            "help_text", 'A decimal string with the currency\'s own decimals: "8.50" (EUR), "1500" (JPY).'
+        )
+        super().__init__(source="*", read_only=True, **kwargs)
+        self.attribute, self.of_line = attribute, of_line
+
+    def to_representation(self, obj):
+        currency = obj.order.currency if self.of_line else obj.currency
+        return amount_text(getattr(obj, self.attribute), currency)
+
+
+class OrderLine(Shape):  # from an OrderLine with its seat, category and ticket type
+    seat_id = serializers.IntegerField()
+    row = serializers.CharField(source="seat.row")
+    number = serializers.IntegerField(source="seat.number")
+    category = serializers.CharField(source="category.name")
+    ticket_type_id = serializers.IntegerField()
+    ticket_type = serializers.CharField(source="ticket_type.name")
+    amount = _Money("amount", of_line=True, help_text="This seat's price, fixed when the order was made.")
+
+
+class Order(Shape):  # from selectors.orders.user_order
+    reference = serializers.CharField(help_text="Also the booking's reference once the order is booked.")
+    status = serializers.ChoiceField(
+        source="shown_status",
+        choices=["pending", "processing", "paid", "box_office", "expired", "abandoned", "refunded"],
+        help_text="pending: awaiting payment; processing: the provider has not answered yet; paid / box_office: "
+        "booked (box_office: pay on arrival); expired: its holds ran out unpaid; abandoned: replaced by a newer "
+        "order; refunded: paid after its seats were sold to someone else, so the payment was given back.",
+    )
+    show_id = serializers.IntegerField(source="showtime_id")
+    currency = serializers.CharField(help_text="ISO 4217.")
+    total = _Money("total")
+    amount_paid = _Money("amount_paid")
+    amount_refunded = _Money("amount_refunded")
+    expires_at = serializers.DateTimeField(help_text="When its holds run out: pay before then.")
+    created_at = serializers.DateTimeField()
+    booking_reference = serializers.CharField(source="booking.reference", allow_null=True, default=None)
+    lines = OrderLine(many=True)
 
 
 # --- seat writes ------------------------------------------------------------------------------------------

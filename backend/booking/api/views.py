@@ -5,25 +5,31 @@ import re
 from django.contrib.auth import authenticate, login, logout
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from booking import payments
 from booking.api import schema as doc
 from booking.api import serializers as s
 from booking.api import shapes
 from booking.api.layout_rendering import conditional_layout
 from booking.exceptions import InvalidCredentials, InvalidRequest
+from booking.payments import Card
+from booking.selectors.orders import user_order
 from booking.selectors.schedule import upcoming_showtimes, user_bookings
 from booking.services.accounts import api_token_for, register_user
 from booking.services.bookings import confirm_booking
 from booking.services.holds import hold_seats, release_holds
+from booking.services.orders import OrderSeat, create_order, handle_payment_webhook, pay_order
 from http_infra.throttling import SeatWriteThrottle, seat_write_window
 
 
@@ -244,9 +250,13 @@ class BookSeatView(APIView):
                 409,
                 422,
                 429,
-                conflict="`not_held` (not yours, or the hold expired), `lock_timeout`, `show_started`",
+                402,
+                conflict="`not_held` (not yours, or the hold expired), `lock_timeout`, `show_started`, "
+                "`category_not_sold` (its price list changed since the hold)",
             ),
         },
+        description="Books at the listed prices (each seat's category's default ticket type) as an order paid "
+        "at the box office; a showtime paid online only answers 402 `payment_required`.",
     )
     def post(self, request):
         data = s.validated_input(s.SeatSelectionSerializer, request)
@@ -292,3 +302,110 @@ class BookingListView(APIView):
     )
     def get(self, request):
         return Response(shapes.BookingDetail.render(user_bookings(user=request.user), many=True))
+
+
+# --- orders and payment -------------------------------------------------------------------------------
+
+
+class OrderCreateView(APIView):
+    @extend_schema(
+        operation_id="create_order",
+        summary="Order seats you hold: a ticket type and a price per seat, a total, an expiry",
+        request=s.OrderCreateSerializer,
+        responses={
+            201: shapes.Order,
+            **doc.errors(
+                *doc.WRITE_ERRORS,
+                401,
+                403,
+                404,
+                409,
+                order_conflict="`not_held`, `show_started`, `category_not_sold`, `ticket_type_not_sold` (naming the "
+                "seats), `payment_in_progress` (an earlier order of these seats is being paid)",
+            ),
+        },
+    )
+    def post(self, request):
+        data = s.validated_input(s.OrderCreateSerializer, request)
+        seats = [OrderSeat(seat["seat_id"], seat.get("ticket_type_id")) for seat in data["seats"]]
+        order = create_order(user=request.user, showtime_id=data["show_id"], seats=seats)
+        shown = user_order(user=request.user, reference=order.reference, now=timezone.now())
+        return Response(shapes.Order.render(shown), status=status.HTTP_201_CREATED)
+
+
+class OrderDetailView(APIView):
+    @extend_schema(
+        operation_id="order",
+        summary="One of your orders",
+        responses={
+            200: shapes.Order,
+            **doc.errors(401, 403, 404, not_found="No such order of yours (`order_not_found`)."),
+        },
+    )
+    def get(self, request, reference: str):
+        return Response(shapes.Order.render(user_order(user=request.user, reference=reference, now=timezone.now())))
+
+
+class OrderPayView(APIView):
+    throttle_scope = "pay"
+
+    @extend_schema(
+        operation_id="pay_order",
+        summary="Pay an order by card (the test provider's card form) or at the box office",
+        request=s.PaySerializer,
+        responses={
+            200: OpenApiResponse(shapes.Order, description="Paid (or booked to pay at the box office): booked."),
+            202: OpenApiResponse(shapes.Order, description="The provider answers later: poll the order."),
+            **doc.errors(
+                *doc.WRITE_ERRORS,
+                401,
+                402,
+                403,
+                404,
+                409,
+                429,
+                503,
+                not_found="No such order of yours (`order_not_found`).",
+                order_conflict="`order_expired` (its holds ran out), `order_not_payable` (replaced or refunded), "
+                "`payment_in_progress`, `box_office_unavailable`, `lock_timeout`",
+            ),
+        },
+    )
+    def post(self, request, reference: str):
+        data = s.validated_input(s.PaySerializer, request)
+        card = Card(**data["card"]) if "card" in data else None
+        # Where a provider that answers later sends its webhook: this server, as the caller reached it.
+        webhook_url = request.build_absolute_uri(reverse("payment-webhook", args=[payments.provider().name]))
+        result = pay_order(
+            user=request.user, reference=reference, method=data["method"], card=card, webhook_url=webhook_url
+        )
+        shown = user_order(user=request.user, reference=reference, now=timezone.now())
+        return Response(
+            shapes.Order.render(shown), status=status.HTTP_202_ACCEPTED if result.pending else status.HTTP_200_OK
+        )
+
+
+class PaymentWebhookView(AnonymousView):
+    """Called by the payment provider, not by people: verified by its signature, applied once."""
+
+    throttle_classes = []  # a provider retries; the signature, not a rate, keeps strangers out
+
+    @extend_schema(
+        operation_id="payment_webhook",
+        summary="A payment provider's event (signed)",
+        request=inline_serializer(
+            "TestProviderEvent",
+            {
+                "id": drf_serializers.CharField(),
+                "type": drf_serializers.ChoiceField(choices=["payment.succeeded", "payment.failed"]),
+                "payment_id": drf_serializers.CharField(),
+                "amount": drf_serializers.CharField(allow_null=True),
+            },
+        ),
+        description="Its body is the provider's own event; `Boxoffice-Signature: t=<unix>,v1=<HMAC-SHA256 of "
+        '"<t>.<body>">` must sign it (the test provider). A replayed event changes nothing.',
+        responses={200: shapes.Detail, **doc.errors(400, 404, 413, 415)},
+    )
+    def post(self, request, provider: str):
+        outcome = handle_payment_webhook(provider_name=provider, body=request.body, headers=request.headers)
+        return Response(shapes.Detail.render({"detail": outcome}))

@@ -39,6 +39,38 @@ _AUDIT_CHECKS = {
 }
 
 
+# The money invariants (DESIGN.md, *Orders and payment*): each answers (showtime, seat) or (order, NULL) pairs.
+_MONEY_CHECKS = {
+    "booked seat without exactly one line of a paid or box-office order": """
+        SELECT ss.showtime_id, ss.seat_id FROM booking_showseat ss
+        JOIN booking_bookingseat bs ON bs.show_seat_id = ss.id
+        WHERE (SELECT count(*) FROM booking_order o JOIN booking_orderline l ON l.order_id = o.id
+               WHERE o.booking_id = bs.booking_id AND o.status IN ('paid', 'box_office')
+                 AND l.seat_id = ss.seat_id) <> 1""",
+    "order whose total is not the sum of its lines": """
+        SELECT o.id, NULL FROM booking_order o
+        WHERE o.total <> COALESCE((SELECT sum(l.amount) FROM booking_orderline l WHERE l.order_id = o.id), 0)""",
+    "order refunded beyond what was paid, or whose refunds do not add up": """
+        SELECT o.id, NULL FROM booking_order o
+        WHERE o.amount_refunded > o.amount_paid
+           OR o.amount_refunded <> COALESCE((SELECT sum(r.amount) FROM booking_refund r WHERE r.order_id = o.id), 0)""",
+    "refunded order still holding a booking": """
+        SELECT o.id, NULL FROM booking_order o WHERE o.status = 'refunded' AND o.booking_id IS NOT NULL""",
+    "paid order not paid in full": """
+        SELECT o.id, NULL FROM booking_order o WHERE o.status = 'paid' AND o.amount_paid <> o.total""",
+}
+
+
+def money_violations() -> list[str]:
+    """Every broken money invariant, over the whole database (also part of audit_invariants)."""
+    violations = []
+    with connection.cursor() as cursor:
+        for problem, sql in _MONEY_CHECKS.items():
+            cursor.execute(sql)
+            violations += [f"{problem}: {first} {second or ''}".rstrip() for first, second in cursor.fetchall()]
+    return violations
+
+
 def audit_invariants(*, now: datetime, showtime_ids: list[int]) -> dict:
     """Check the booking invariants over the whole database; detail the given showtimes.
 
@@ -52,7 +84,8 @@ def audit_invariants(*, now: datetime, showtime_ids: list[int]) -> dict:
         for problem, sql in _AUDIT_CHECKS.items():
             cursor.execute(sql, params)
             violations += [f"{problem}: showtime {show} seat {seat}" for show, seat in cursor.fetchall()]
-
+    violations += money_violations()
+    with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT st.id, COALESCE(st.hold_ttl_seconds, %(ttl)s), count(ss.id),

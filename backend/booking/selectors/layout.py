@@ -21,13 +21,13 @@ from booking.exceptions import ShowtimeNotFound
 from booking.layout_board import LayoutHeader, board
 from booking.seat_state import live_hold_sql
 
-# The first ten columns are LayoutHeader's fields, in its order; then the caller's holds.
+# The first eleven columns are LayoutHeader's fields, in its order; then the caller's holds.
 _LAYOUT_STATE_SQL = f"""
 SELECT st.starts_at, m.title, h.name, v.name, COALESCE(st.hold_ttl_seconds, %(default_ttl)s),
        (SELECT COALESCE(SUM(lv.version), 0) FROM booking_layoutversion lv WHERE lv.showtime_id = st.id),
        (SELECT MIN(ss.held_until) FROM booking_showseat ss
          WHERE ss.showtime_id = st.id AND {live_hold_sql("ss")}),
-       v.currency, h.plan_revision, boxoffice_pricing_json(st.id),
+       v.currency, h.plan_revision, boxoffice_pricing_json(st.id), st.box_office_payment,
        ARRAY(SELECT ss.seat_id FROM booking_showseat ss
               WHERE ss.held_by_id = %(user_id)s AND ss.showtime_id = st.id
                 AND {live_hold_sql("ss")} ORDER BY ss.seat_id),

@@ -51,3 +51,12 @@ RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
     FROM booking_showtime st JOIN booking_seatcategory c ON c.hall_id = st.hall_id
     WHERE st.id = p_showtime
 $$;
+
+-- The requested seats whose category the showtime does not sell (NULL: every one is for sale): the hold
+-- function refuses them, and so does confirming (a price list may have changed since the hold).
+CREATE OR REPLACE FUNCTION boxoffice_unsold_seats(p_showtime bigint, p_seat_ids bigint[])
+RETURNS bigint[] LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT array_agg(se.id ORDER BY se.id) FROM booking_seat se
+    WHERE se.id = ANY(p_seat_ids)
+      AND NOT EXISTS (SELECT 1 FROM boxoffice_showtime_prices(p_showtime) sold WHERE sold.category_id = se.category_id)
+$$;

@@ -119,9 +119,7 @@ BEGIN
         RETURN;
     END IF;
     -- A seat whose category the showtime does not sell (pricing.sql) is never for sale.
-    SELECT array_agg(se.id) INTO v_unsold FROM booking_seat se
-    WHERE se.id = ANY(p_seat_ids)
-      AND NOT EXISTS (SELECT 1 FROM boxoffice_showtime_prices(p_showtime) sold WHERE sold.category_id = se.category_id);
+    v_unsold := boxoffice_unsold_seats(p_showtime, p_seat_ids);
     IF v_unsold IS NOT NULL THEN
         RETURN QUERY SELECT 'category_not_sold', v_unsold, NULL::timestamptz, NULL::integer;
         RETURN;
@@ -235,8 +233,10 @@ $$;
 -- retry of the same request returns the original booking and changes nothing, even once the holds ran
 -- out. Lock order as for holds: the caller's rate-limit counter row, the user's lock (which also
 -- serialises the key lookup), the seat rows in primary-key order, the layout version slot.
+-- The booking is recorded as a box-office order (paid on arrival) with one line per seat at its category's
+-- listed price (pricing.sql), in the same statement; a showtime that takes no box-office payments refuses.
 -- Outcomes: ok | throttled | replayed | idempotency_key_reused | not_found | seat_not_found | show_started
--- | not_held.
+-- | payment_required | category_not_sold | not_held.
 CREATE OR REPLACE FUNCTION boxoffice_confirm_booking(
     p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz, p_key text,
     p_reference text, p_lock_timeout text, p_lock_ns integer,
@@ -252,6 +252,9 @@ DECLARE
     v_not_held bigint[];
     v_pks bigint[];
     v_id bigint;
+    v_box_office boolean;
+    v_unpriced bigint[];
+    v_order bigint;
 BEGIN
     PERFORM set_config('lock_timeout', p_lock_timeout, true);
     IF p_rate_key IS NOT NULL AND boxoffice_count_hit(p_rate_key, p_rate_expires) > p_rate_limit THEN
@@ -278,7 +281,8 @@ BEGIN
     END IF;
 
     -- After the key check: a retry is answered with its booking whatever has changed since.
-    SELECT st.starts_at INTO v_starts FROM booking_showtime st WHERE st.id = p_showtime;
+    SELECT st.starts_at, st.box_office_payment INTO v_starts, v_box_office
+    FROM booking_showtime st WHERE st.id = p_showtime;
     IF NOT FOUND THEN
         RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::bigint, NULL::text, NULL::timestamptz;
         RETURN;
@@ -293,6 +297,16 @@ BEGIN
     END IF;
     IF v_starts <= p_now THEN
         RETURN QUERY SELECT 'show_started', p_seat_ids, NULL::bigint, NULL::text, NULL::timestamptz;
+        RETURN;
+    END IF;
+    IF NOT v_box_office THEN
+        RETURN QUERY SELECT 'payment_required', p_seat_ids, NULL::bigint, NULL::text, NULL::timestamptz;
+        RETURN;
+    END IF;
+    -- Every seat needs its price: a price list changed since the hold may have stopped selling a category.
+    v_unpriced := boxoffice_unsold_seats(p_showtime, p_seat_ids);
+    IF v_unpriced IS NOT NULL THEN
+        RETURN QUERY SELECT 'category_not_sold', v_unpriced, NULL::bigint, NULL::text, NULL::timestamptz;
         RETURN;
     END IF;
 
@@ -318,6 +332,88 @@ BEGIN
     -- One line per seat; booking_bookingseat.show_seat_id is unique: a seat is never sold twice.
     INSERT INTO booking_bookingseat (booking_id, show_seat_id) SELECT v_id, pk FROM unnest(v_pks) pk;
     PERFORM boxoffice_change_seats(v_pks, 'booked', p_user, p_now, 'booked', NULL, NULL, p_now, p_showtime);
+    -- The box-office order: same reference, a line per seat at its listed price, the total their sum.
+    INSERT INTO booking_order (reference, user_id, showtime_id, status, currency, total, created_at, expires_at,
+                               method, provider, attempts, amount_paid, amount_refunded, booking_id)
+    SELECT p_reference, p_user, p_showtime, 'box_office', v.currency, 0, p_now, p_now, 'box_office', '', 0, 0, 0, v_id
+    FROM booking_showtime st JOIN booking_hall h ON h.id = st.hall_id JOIN booking_venue v ON v.id = h.venue_id
+    WHERE st.id = p_showtime
+    RETURNING id INTO v_order;
+    WITH lines AS (
+        INSERT INTO booking_orderline (order_id, seat_id, category_id, ticket_type_id, amount)
+        SELECT v_order, se.id, se.category_id, lp.ticket_type_id, lp.amount
+        FROM booking_seat se JOIN boxoffice_listed_prices(p_showtime) lp ON lp.category_id = se.category_id
+        WHERE se.id = ANY(p_seat_ids)
+        RETURNING amount
+    )
+    UPDATE booking_order SET total = (SELECT COALESCE(sum(amount), 0) FROM lines) WHERE id = v_order;
     RETURN QUERY SELECT 'ok', p_seat_ids, v_id, p_reference, p_now;
+END
+$$;
+
+-- Book an order's seats into its booking: the end of a payment that succeeded (p_method 'card': each seat
+-- must still be the user's hold, live or run out, or free - a payment is honoured while its seats are to be
+-- had) or of a box-office confirmation (p_method 'box_office': the user's live holds only, as for
+-- boxoffice_confirm_booking). The order must be 'processing' (claimed by the payment, services/orders.py).
+-- Lock order as for confirm: the user's lock, the order row, the seat rows in primary-key order, the layout
+-- version slot. The booking takes the order's reference.
+-- Outcomes: ok | not_processing (settled by someone else) | seats_lost (nothing changed: the caller refunds).
+CREATE OR REPLACE FUNCTION boxoffice_settle_order(
+    p_order bigint, p_now timestamptz, p_method text, p_status text, p_amount_paid numeric,
+    p_provider text, p_payment_id text, p_lock_timeout text, p_lock_ns integer
+) RETURNS TABLE (outcome text, seat_ids bigint[], booking_id bigint)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    -- Not booking_order%ROWTYPE: a row type is resolved when the function is created, and the migrations
+    -- before 0012 install this file too, before the table exists.
+    v_user bigint;
+    v_status text;
+    v_showtime bigint;
+    v_reference text;
+    v_seats bigint[];
+    v_pks bigint[];
+    v_lost bigint[];
+    v_id bigint;
+BEGIN
+    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    SELECT o.user_id INTO v_user FROM booking_order o WHERE o.id = p_order;  -- unlocked: whose lock to take
+    PERFORM pg_advisory_xact_lock(p_lock_ns, v_user::integer);
+    SELECT o.status, o.showtime_id, o.reference INTO v_status, v_showtime, v_reference
+    FROM booking_order o WHERE o.id = p_order FOR UPDATE;
+    IF v_status IS DISTINCT FROM 'processing' THEN
+        RETURN QUERY SELECT 'not_processing', NULL::bigint[], NULL::bigint;
+        RETURN;
+    END IF;
+    SELECT array_agg(l.seat_id ORDER BY l.seat_id) INTO v_seats FROM booking_orderline l WHERE l.order_id = p_order;
+    SELECT array_agg(locked.id), array_agg(locked.seat_id) FILTER (WHERE NOT locked.ok)
+    INTO v_pks, v_lost
+    FROM (
+        SELECT ss.id, ss.seat_id,
+               CASE WHEN p_method = 'box_office'
+                    THEN boxoffice_is_live_hold(ss.status, ss.held_until, p_now) AND ss.held_by_id = v_user
+                    ELSE ss.status <> 'booked'
+                         AND (ss.held_by_id = v_user OR NOT boxoffice_is_live_hold(ss.status, ss.held_until, p_now))
+               END AS ok
+        FROM booking_showseat ss
+        WHERE ss.showtime_id = v_showtime AND ss.seat_id = ANY(v_seats)
+        ORDER BY ss.id
+        FOR UPDATE
+    ) locked;
+    IF v_lost IS NOT NULL OR cardinality(v_pks) IS DISTINCT FROM cardinality(v_seats) THEN
+        RETURN QUERY SELECT 'seats_lost', v_lost, NULL::bigint;
+        RETURN;
+    END IF;
+
+    INSERT INTO booking_booking (reference, showtime_id, user_id, idempotency_key, created_at)
+    VALUES (v_reference, v_showtime, v_user, NULL, p_now) RETURNING id INTO v_id;
+    INSERT INTO booking_bookingseat (booking_id, show_seat_id) SELECT v_id, pk FROM unnest(v_pks) pk;
+    PERFORM boxoffice_change_seats(v_pks, 'booked', v_user, p_now, 'booked', NULL, NULL, p_now, v_showtime);
+    UPDATE booking_order
+    SET status = p_status, booking_id = v_id, method = p_method, amount_paid = p_amount_paid,
+        paid_at = CASE WHEN p_amount_paid > 0 THEN p_now END,
+        provider = COALESCE(p_provider, provider), provider_payment_id = COALESCE(p_payment_id, provider_payment_id)
+    WHERE id = p_order;
+    RETURN QUERY SELECT 'ok', v_seats, v_id;
 END
 $$;

@@ -157,6 +157,7 @@ def create_showtime(
     starts_at: datetime,
     ends_at: datetime | None = None,
     hold_ttl_seconds: int | None = None,
+    box_office_payment: bool = True,
 ) -> Showtime:
     """Schedule a movie in a hall and create one available ShowSeat per seat of the hall.
 
@@ -171,7 +172,12 @@ def create_showtime(
     try:
         with transaction.atomic():
             showtime = Showtime.objects.create(
-                hall=hall, movie=movie, starts_at=starts_at, ends_at=ends_at, hold_ttl_seconds=hold_ttl_seconds
+                hall=hall,
+                movie=movie,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                hold_ttl_seconds=hold_ttl_seconds,
+                box_office_payment=box_office_payment,
             )
             _materialise_show_seats(showtime)
             default_ticket_type()
@@ -204,14 +210,23 @@ def create_showtime_by_ids(
 
 
 def reschedule_showtime(
-    *, showtime: Showtime, movie: Movie, starts_at: datetime, ends_at: datetime | None, hold_ttl_seconds: int | None
+    *,
+    showtime: Showtime,
+    movie: Movie,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    hold_ttl_seconds: int | None,
+    box_office_payment: bool | None = None,
 ) -> Showtime:
-    """Change what a showtime shows, when, and how long its holds last (the admin's edit form). The hall
-    stays: its seat rows belong to it. The layout's ETag moves with the header (layout selectors)."""
+    """Change what a showtime shows, when, how long its holds last and whether it may be paid at the box
+    office (the admin's edit form; None: unchanged). The hall stays: its seat rows belong to it. The
+    layout's ETag moves with the header (layout selectors)."""
     ends_at = checked_schedule(starts_at=starts_at, ends_at=ends_at, movie=movie, is_new=False)
     if hold_ttl_seconds is not None and hold_ttl_seconds < 1:
         raise InvalidRequest("A hold must last at least one second.")
     changes = {"movie": movie, "starts_at": starts_at, "ends_at": ends_at, "hold_ttl_seconds": hold_ttl_seconds}
+    if box_office_payment is not None:
+        changes["box_office_payment"] = box_office_payment
     try:
         with transaction.atomic():
             Showtime.objects.filter(pk=showtime.pk).update(**changes)

@@ -2,9 +2,13 @@
 
 from django.db import connection
 
+from booking.selectors.audit import money_violations
+
 
 def assert_booking_invariants() -> None:
-    """No seat sold twice; booked seats and booking lines match one to one; holds are well formed."""
+    """No seat sold twice; booked seats and booking lines match one to one; holds are well formed; the
+    money adds up (selectors.audit.money_violations)."""
+    assert money_violations() == []
     with connection.cursor() as cursor:
         cursor.execute(
             """

@@ -26,9 +26,10 @@ def _split(when) -> dict:
     return {"0": when.strftime("%Y-%m-%d"), "1": when.strftime("%H:%M:%S")}
 
 
-def _showtime_form(*, hall, movie, starts_at, ends_at=None, hold_ttl_seconds="") -> dict:
+def _showtime_form(*, hall, movie, starts_at, ends_at=None, hold_ttl_seconds="", box_office_payment=True) -> dict:
     start, end = _split(starts_at), _split(ends_at) if ends_at else {"0": "", "1": ""}
     return {
+        **({"box_office_payment": "on"} if box_office_payment else {}),  # a browser omits an unticked box
         "hall": hall.pk,
         "movie": movie.pk,
         "starts_at_0": start["0"],

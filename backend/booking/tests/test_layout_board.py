@@ -29,6 +29,7 @@ def header(**changes) -> LayoutHeader:
         "currency": "EUR",
         "plan_revision": 0,
         "pricing": "[]",
+        "box_office_payment": True,
     }
     return LayoutHeader(**{**values, **changes})
 

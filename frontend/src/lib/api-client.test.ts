@@ -34,6 +34,10 @@ describe('api client', () => {
     const e1 = (await api.post('/api/auth/register/', {}).catch((e: unknown) => e)) as ApiError;
     expect(e1.errors).toEqual({ username: ['Taken.'] });
 
+    mockFetch(() => json(400, { detail: 'Invalid', code: 'invalid', errors: { card: { number: ['Too short.'], cvc: ['Bad.'] } } }));
+    const nested = (await api.post('/api/orders/X/pay/', {}).catch((e: unknown) => e)) as ApiError;
+    expect(nested.errors).toEqual({ 'card.number': ['Too short.'], 'card.cvc': ['Bad.'] });
+
     mockFetch(() => new Response('<h1>CSRF verification failed</h1>', { status: 403 }));
     const e2 = (await api.post('/api/hold-seat/', {}).catch((e: unknown) => e)) as ApiError;
     expect(e2).toMatchObject({ status: 403, code: 'http_403' });

@@ -85,12 +85,14 @@ function toSeatIds(value: unknown): number[] | undefined {
   return ids;
 }
 
-function toFieldErrors(value: unknown): FieldErrors | undefined {
+/** Per-field messages; a nested serializer's fields by their path ({card: {number: [...]}} as "card.number"). */
+function toFieldErrors(value: unknown, prefix = '', out: FieldErrors = {}): FieldErrors | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const out: FieldErrors = {};
   for (const [field, messages] of Object.entries(value as Record<string, unknown>)) {
-    if (Array.isArray(messages)) out[field] = messages.map(String);
-    else if (messages != null) out[field] = [String(messages)];
+    const path = prefix ? `${prefix}.${field}` : field;
+    if (Array.isArray(messages)) out[path] = messages.map(String);
+    else if (messages && typeof messages === 'object') toFieldErrors(messages, path, out);
+    else if (messages != null) out[path] = [String(messages)];
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, sumAmounts } from './money';
+import { amountsEqual, formatMoney, sumAmounts } from './money';
 
 describe('sumAmounts', () => {
   it('adds decimal strings exactly, keeping their decimals', () => {
@@ -34,6 +34,17 @@ describe('sumAmounts', () => {
     expect(() => sumAmounts(['8,50'])).toThrow(RangeError);
     expect(() => sumAmounts(['1e3'])).toThrow(RangeError);
     expect(() => sumAmounts([''])).toThrow(RangeError);
+  });
+});
+
+describe('amountsEqual', () => {
+  it('compares the amounts, not their spelling', () => {
+    expect(amountsEqual('14.00', '14.00')).toBe(true);
+    expect(amountsEqual('14.0', '14.00')).toBe(true);
+    expect(amountsEqual('1500', '1500.00')).toBe(true);
+    expect(amountsEqual('14.00', '14.01')).toBe(false);
+    expect(amountsEqual('-1.00', '1.00')).toBe(false);
+    expect(amountsEqual('9007199254740993.01', '9007199254740993.02')).toBe(false);
   });
 });
 

@@ -35,6 +35,13 @@ export function sumAmounts(amounts: readonly string[], decimals = 0): string {
   return toText(total, places);
 }
 
+/** Whether two decimal strings are the same amount, whatever their decimals: "14.0" equals "14.00". */
+export function amountsEqual(a: string, b: string): boolean {
+  const [x, y] = [parse(a), parse(b)];
+  const places = Math.max(x.decimals, y.decimals);
+  return x.units * 10n ** BigInt(places - x.decimals) === y.units * 10n ** BigInt(places - y.decimals);
+}
+
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /** "€8.50" (or "8,50 €", by the viewer's locale) for the amount "8.50" in EUR; `locale` is for tests. */

@@ -3,7 +3,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { vi } from 'vitest';
-import type { HallLayout, Seat, SeatCategory } from '@/types/api';
+import { sumAmounts } from '@/lib/money';
+import type { HallLayout, Order, Seat, SeatCategory, TicketPrice } from '@/types/api';
 
 export interface RecordedRequest {
   url: string;
@@ -46,14 +47,23 @@ export function seat(id: number, row: string, number: number, extra: Partial<Sea
   return { id, row, number, category: STANDARD_CATEGORY_ID, status: 'available', held_by_me: false, held_until: null, ...extra };
 }
 
-/** A category sold (only) at `price` for the default ticket type; `price: null`: not for sale. */
-export function category(id: number, name: string, price: string | null, colour = '#3b82f6'): SeatCategory {
+/**
+ * A category sold at `price` for the default ticket type (Adult, id 1), and at `others` for more
+ * ticket types; `price: null`: not for sale.
+ */
+export function category(
+  id: number,
+  name: string,
+  price: string | null,
+  colour = '#3b82f6',
+  others: TicketPrice[] = [],
+): SeatCategory {
   return {
     id,
     name,
     colour,
     price,
-    prices: price === null ? [] : [{ ticket_type_id: 1, ticket_type: 'Adult', amount: price }],
+    prices: price === null ? [] : [{ ticket_type_id: 1, ticket_type: 'Adult', amount: price }, ...others],
   };
 }
 
@@ -80,6 +90,7 @@ export function makeLayout(overrides: Partial<HallLayout> = {}, seatOverrides: R
     starts_at: '2030-01-01T20:00:00Z',
     hold_ttl_seconds: 600,
     max_seats_per_hold: 4,
+    box_office_payment: true,
     counts,
     currency: 'EUR',
     categories: [category(STANDARD_CATEGORY_ID, 'Standard', '10.00')],
@@ -112,4 +123,64 @@ export function renderWithProviders(
     </QueryClientProvider>
   );
   return { client, ...render(ui, { wrapper: Wrapper }) };
+}
+
+/** An order as the API answers it: one line per seat, its total summed from the lines. */
+export function makeOrder(overrides: Partial<Order> = {}): Order {
+  const lines = overrides.lines ?? [
+    { seat_id: 1, row: 'A', number: 1, category: 'Standard', ticket_type_id: 1, ticket_type: 'Adult', amount: '10.00' },
+  ];
+  return {
+    reference: 'ORD1234567',
+    status: 'pending',
+    show_id: 1,
+    currency: 'EUR',
+    total: sumAmounts(lines.map((l) => l.amount)),
+    amount_paid: '0.00',
+    amount_refunded: '0.00',
+    expires_at: '2030-01-01T12:05:00Z',
+    created_at: '2030-01-01T12:00:00Z',
+    booking_reference: null,
+    lines,
+    ...overrides,
+  };
+}
+
+export type Handler = (req: RecordedRequest) => Response | Promise<Response>;
+
+/**
+ * A tiny fake backend for show 1: the layout is mutable server state, polled with ETags; `handlers`
+ * answer other URLs (anything else is a 500); `me: null` is signed out.
+ */
+export function fakeBackend(
+  initial: HallLayout = makeLayout(),
+  handlers: Record<string, Handler> = {},
+  me: unknown = { id: 1, username: 'demo' },
+) {
+  let layout = initial;
+  let version = 1;
+  const server = {
+    get layout() {
+      return layout;
+    },
+    setLayout(next: HallLayout) {
+      layout = next;
+      version += 1;
+    },
+    updateSeats(ids: number[], patch: Partial<Seat>) {
+      server.setLayout({ ...layout, seats: layout.seats.map((s) => (ids.includes(s.id) ? { ...s, ...patch } : s)) });
+    },
+  };
+  const api = mockFetch((req) => {
+    if (req.url === '/api/auth/me/') return me ? json(200, me) : json(403, { detail: 'Not signed in', code: 'not_authenticated' });
+    if (req.url === '/api/hall-layout/1/') {
+      const etag = `"v${version}"`;
+      if (req.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers: { ETag: etag } });
+      return json(200, layout, { ETag: etag });
+    }
+    const handler = handlers[req.url];
+    if (handler) return handler(req);
+    return json(500, { detail: 'unexpected', code: 'error' });
+  });
+  return { server, ...api };
 }

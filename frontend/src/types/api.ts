@@ -35,3 +35,21 @@ export type Booking = Schemas['BookingDetail'];
 export type BookingSummary = Schemas['BookingSummary'];
 /** POST /api/book-seat/. */
 export type BookResponse = Schemas['BookResult'];
+
+/** A ticket type's price for a category (`LayoutCategory.prices`). */
+export type TicketPrice = Schemas['LayoutPrice'];
+
+/** POST /api/orders/, GET /api/orders/{reference}/ and POST /api/orders/{reference}/pay/. */
+export type Order = Schemas['Order'];
+export type OrderStatus = Schemas['OrderStatusEnum'];
+/** One seat of an order: its ticket type and price, fixed when the order was made. */
+export type OrderLine = Schemas['OrderLine'];
+/** The body of POST /api/orders/. */
+export type CreateOrderRequest = Schemas['OrderCreateRequest'];
+/** A seat of an order request (`ticket_type_id` omitted: the category's listed price). */
+export type OrderSeatRequest = Schemas['OrderSeatRequest'];
+/** The body of POST /api/orders/{reference}/pay/. */
+export type PayRequest = Schemas['PayRequest'];
+export type PaymentMethod = Schemas['MethodEnum'];
+/** What the test provider's card form sends. */
+export type CardDetails = Schemas['CardRequest'];

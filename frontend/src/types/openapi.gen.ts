@@ -101,7 +101,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm seats you hold into one booking */
+        /**
+         * Confirm seats you hold into one booking
+         * @description Books at the listed prices (each seat's category's default ticket type) as an order paid at the box office; a showtime paid online only answers 402 `payment_required`.
+         */
         post: operations["book_seat"];
         delete?: never;
         options?: never;
@@ -174,6 +177,77 @@ export interface paths {
         put?: never;
         /** Hold seats, all or none (re-holding your own seat keeps its expiry) */
         post: operations["hold_seat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Order seats you hold: a ticket type and a price per seat, a total, an expiry */
+        post: operations["create_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{reference}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your orders */
+        get: operations["order"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{reference}/pay/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pay an order by card (the test provider's card form) or at the box office */
+        post: operations["pay_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/webhook/{provider}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A payment provider's event (signed)
+         * @description Its body is the provider's own event; `Boxoffice-Signature: t=<unix>,v1=<HMAC-SHA256 of "<t>.<body>">` must sign it (the test provider). A replayed event changes nothing.
+         */
+        post: operations["payment_webhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -326,6 +400,14 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /** @description What the test provider's card form sends (never stored, never logged). */
+        CardRequest: {
+            /** @description 12 to 19 digits; spaces and dashes are ignored. */
+            number: string;
+            /** @description MM/YY */
+            expiry: string;
+            cvc: string;
+        };
         Detail: {
             detail: string;
         };
@@ -357,6 +439,8 @@ export interface components {
             starts_at: string;
             hold_ttl_seconds: number;
             max_seats_per_hold: number;
+            /** @description Whether an order may be paid at the box office. */
+            box_office_payment: boolean;
             counts: components["schemas"]["LayoutCounts"];
             /** @description ISO 4217: every amount of this showtime is in it. */
             currency: string;
@@ -436,6 +520,87 @@ export interface components {
         LoginRequest: {
             username: string;
             password: string;
+        };
+        /**
+         * @description * `card` - card
+         *     * `box_office` - box_office
+         * @enum {string}
+         */
+        MethodEnum: "card" | "box_office";
+        Order: {
+            /** @description Also the booking's reference once the order is booked. */
+            reference: string;
+            /**
+             * @description pending: awaiting payment; processing: the provider has not answered yet; paid / box_office: booked (box_office: pay on arrival); expired: its holds ran out unpaid; abandoned: replaced by a newer order; refunded: paid after its seats were sold to someone else, so the payment was given back.
+             *
+             *     * `pending` - pending
+             *     * `processing` - processing
+             *     * `paid` - paid
+             *     * `box_office` - box_office
+             *     * `expired` - expired
+             *     * `abandoned` - abandoned
+             *     * `refunded` - refunded
+             */
+            status: components["schemas"]["OrderStatusEnum"];
+            show_id: number;
+            /** @description ISO 4217. */
+            currency: string;
+            /** @description A decimal string with the currency's own decimals: "8.50" (EUR), "1500" (JPY). */
+            readonly total: string;
+            /** @description A decimal string with the currency's own decimals: "8.50" (EUR), "1500" (JPY). */
+            readonly amount_paid: string;
+            /** @description A decimal string with the currency's own decimals: "8.50" (EUR), "1500" (JPY). */
+            readonly amount_refunded: string;
+            /**
+             * Format: date-time
+             * @description When its holds run out: pay before then.
+             */
+            expires_at: string;
+            /** Format: date-time */
+            created_at: string;
+            booking_reference?: string | null;
+            lines: components["schemas"]["OrderLine"][];
+        };
+        OrderCreateRequest: {
+            /** Format: int64 */
+            show_id: number;
+            /** @description Seats you hold for this showtime, each once. */
+            seats: components["schemas"]["OrderSeatRequest"][];
+        };
+        OrderLine: {
+            seat_id: number;
+            row: string;
+            number: number;
+            category: string;
+            ticket_type_id: number;
+            ticket_type: string;
+            /** @description This seat's price, fixed when the order was made. */
+            readonly amount: string;
+        };
+        OrderSeatRequest: {
+            /** Format: int64 */
+            seat_id: number;
+            /**
+             * Format: int64
+             * @description A ticket type the showtime sells for the seat's category; omitted: the category's listed price.
+             */
+            ticket_type_id?: number | null;
+        };
+        /**
+         * @description * `pending` - pending
+         *     * `processing` - processing
+         *     * `paid` - paid
+         *     * `box_office` - box_office
+         *     * `expired` - expired
+         *     * `abandoned` - abandoned
+         *     * `refunded` - refunded
+         * @enum {string}
+         */
+        OrderStatusEnum: "pending" | "processing" | "paid" | "box_office" | "expired" | "abandoned" | "refunded";
+        PayRequest: {
+            method: components["schemas"]["MethodEnum"];
+            /** @description Required for `card`. */
+            card?: components["schemas"]["CardRequest"];
         };
         PriceRange: {
             /** @description ISO 4217. */
@@ -527,6 +692,18 @@ export interface components {
             capacity: number;
             hold_ttl_seconds: number;
         };
+        TestProviderEventRequest: {
+            id: string;
+            type: components["schemas"]["TypeEnum"];
+            payment_id: string;
+            amount: string | null;
+        };
+        /**
+         * @description * `payment.succeeded` - payment.succeeded
+         *     * `payment.failed` - payment.failed
+         * @enum {string}
+         */
+        TypeEnum: "payment.succeeded" | "payment.failed";
         User: {
             id: number;
             username: string;
@@ -837,6 +1014,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Payment: `payment_declined` (the card was declined; the holds stay until they expire, try another card), `payment_required` (book-seat on a showtime that is paid online only: make an order and pay it). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Signed in but not allowed (`permission_denied`), or a session write without its CSRF token (`csrf_failed`). */
             403: {
                 headers: {
@@ -855,7 +1041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict, naming the seats (`seat_ids`): `not_held` (not yours, or the hold expired), `lock_timeout`, `show_started`. */
+            /** @description Conflict, naming the seats (`seat_ids`): `not_held` (not yours, or the hold expired), `lock_timeout`, `show_started`, `category_not_sold` (its price list changed since the hold). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1105,6 +1291,326 @@ export interface operations {
             };
             /** @description Too many requests (`throttled`); see `Retry-After`. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid input: `invalid` / a field's code with `errors` per field, `parse_error` (malformed JSON), `bad_request` (malformed Content-Length). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong/expired token (`not_authenticated`, `authentication_failed`); on sign-in, a wrong username or password (`invalid_credentials`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in but not allowed (`permission_denied`), or a session write without its CSRF token (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such showtime (`not_found`) or seats not part of it (`seat_not_found`, with `seat_ids`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `not_held`, `show_started`, `category_not_sold`, `ticket_type_not_sold` (naming the seats), `payment_in_progress` (an earlier order of these seats is being paid). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 64 KB (`request_too_large`), refused before parsing. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Not signed in, or a wrong/expired token (`not_authenticated`, `authentication_failed`); on sign-in, a wrong username or password (`invalid_credentials`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in but not allowed (`permission_denied`), or a session write without its CSRF token (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such order of yours (`order_not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pay_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayRequest"];
+            };
+        };
+        responses: {
+            /** @description Paid (or booked to pay at the box office): booked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description The provider answers later: poll the order. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid input: `invalid` / a field's code with `errors` per field, `parse_error` (malformed JSON), `bad_request` (malformed Content-Length). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong/expired token (`not_authenticated`, `authentication_failed`); on sign-in, a wrong username or password (`invalid_credentials`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Payment: `payment_declined` (the card was declined; the holds stay until they expire, try another card), `payment_required` (book-seat on a showtime that is paid online only: make an order and pay it). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in but not allowed (`permission_denied`), or a session write without its CSRF token (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such order of yours (`order_not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `order_expired` (its holds ran out), `order_not_payable` (replaced or refunded), `payment_in_progress`, `box_office_unavailable`, `lock_timeout`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 64 KB (`request_too_large`), refused before parsing. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The payment provider could not be reached (`payment_unavailable`: nothing was charged), or the database (`database_unavailable`); see `Retry-After`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    payment_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestProviderEventRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Detail"];
+                };
+            };
+            /** @description Invalid input: `invalid` / a field's code with `errors` per field, `parse_error` (malformed JSON), `bad_request` (malformed Content-Length). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such showtime (`not_found`) or seats not part of it (`seat_not_found`, with `seat_ids`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 64 KB (`request_too_large`), refused before parsing. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not sent as `application/json` (`unsupported_media_type`). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -179,6 +179,7 @@ def test_the_body_is_these_exact_bytes(small_show, user, other_user, settings):
         "starts_at": isoformat_utc(showtime.starts_at),
         "hold_ttl_seconds": settings.HOLD_TTL_SECONDS,
         "max_seats_per_hold": settings.MAX_SEATS_PER_HOLD,
+        "box_office_payment": True,
         "counts": {"available": 1, "held": 2, "booked": 1},
         "currency": "EUR",
         "categories": [

@@ -1,7 +1,8 @@
 """The seat map in a real headless Chromium against the real app on real PostgreSQL.
 
 Two moviegoers in separate browser contexts: A sees the prices, picks two seats and sees their total, holds
-them; B sees them held within one poll and cannot take them; A confirms and both see the seats booked; A
+them; B sees them held within one poll and cannot take them; A checks out, to pay at the box office, and both
+see the seats booked; A
 holds another seat and cancels, and B sees it free again. A seat of a category the showtime does not sell
 cannot be picked, and a big hall keeps its prices in view. Screenshots of each step land in test-artifacts/
 at the repository root.
@@ -15,7 +16,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from booking.models import Booking, Seat, SeatCategory, ShowSeat, ShowtimePrice
+from booking.models import Booking, Order, Seat, SeatCategory, ShowSeat, ShowtimePrice
 from booking.services.pricing import default_ticket_type, recategorise_rows
 from booking.tests.conftest import make_showtime, seat_ids_of
 from booking.tests.factories import UserFactory
@@ -140,11 +141,15 @@ def test_hold_pay_booked_flow_between_two_moviegoers(browser, live_server):
         assert refused.json()["seat_ids"] == [first]
         snap(b_page, "2-b-sees-held")
 
-        # A pays; both see the seats booked.
-        a_page.get_by_test_id("confirm-button").click()
+        # A checks out, to pay at the box office; both see the seats booked.
+        a_page.get_by_test_id("checkout-button").click()
+        a_page.get_by_role("radio", name="Pay at the box office").check()
+        a_page.get_by_test_id("pay-button").click()
         expect(a_page.get_by_test_id("booking-reference")).to_be_visible()
+        expect(a_page.get_by_test_id("order-total")).to_have_text("To pay at the box office when you arrive: €20.00")
         reference = a_page.get_by_test_id("booking-reference").inner_text().strip()
         assert Booking.objects.get(reference=reference).user_id == alice.pk
+        assert Order.objects.get(booking__reference=reference).status == Order.Status.BOX_OFFICE
         snap(a_page, "3-a-booked")
         for page in (a_page, b_page):
             for seat_id in (first, second):
@@ -171,7 +176,7 @@ def test_hold_pay_booked_flow_between_two_moviegoers(browser, live_server):
 
 def test_a_phone_holds_and_books_the_last_seat_of_a_wide_row(browser, live_server):
     """At 390 px the 25-seat rows are wider than the screen: the far seat is still reachable and tappable,
-    and the action bar still drives hold -> pay -> booked."""
+    and the action bar still drives hold -> checkout -> pay by card -> booked."""
     show = make_showtime(rows=3, seats_per_row=25)
     far = seat_ids_of(show)[24]  # A25, the last seat of the first row
     buyer = UserFactory()
@@ -184,8 +189,13 @@ def test_a_phone_holds_and_books_the_last_seat_of_a_wide_row(browser, live_serve
         expect(seat(page, far)).to_have_attribute("data-status", "held-by-me")
         expect(page.get_by_test_id("countdown")).to_be_visible()
         snap(page, "phone-1-holds")
-        page.get_by_test_id("confirm-button").tap()
+        page.get_by_test_id("checkout-button").tap()
+        page.get_by_label("Card number").fill("4242 4242 4242 4242")
+        page.get_by_label("Expiry (MM/YY)").fill("12/34")
+        page.get_by_label("CVC").fill("123")
+        page.get_by_test_id("pay-button").tap()
         expect(page.get_by_test_id("booking-reference")).to_be_visible()
+        expect(page.get_by_test_id("order-total")).to_have_text("Total paid: €10.00")
         snap(page, "phone-2-booked")
         reference = page.get_by_test_id("booking-reference").inner_text().strip()
     finally:

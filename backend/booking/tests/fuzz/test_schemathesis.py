@@ -38,6 +38,13 @@ CONFIG = {
             "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "409"]}},
         },
         {
+            # "Each seat once" is a rule on the objects' seat_id that a schema cannot state (uniqueItems
+            # compares whole objects); a card is required only for `method: card` (stated in words), a
+            # schema-valid card may be declined (402), and a webhook without a valid signature is a 400.
+            "include-operation-id": ["create_order", "pay_order", "payment_webhook"],
+            "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "402", "404", "409"]}},
+        },
+        {
             # Staff set-up refuses unknown venues/halls/movies and inverted or overlapping times with 400/409.
             "include-operation-id": ["staff_create_hall", "staff_create_showtime"],
             "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "409"]}},

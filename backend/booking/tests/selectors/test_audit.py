@@ -104,6 +104,8 @@ def _line_on_another_showtimes_seat(showtime, seats, user):
     return [
         f"booked seat without a booking line: showtime {showtime.pk} seat {seats[1]}",
         f"booking line on a seat not booked for its showtime: showtime {other.pk} seat {other_seat}",
+        # and the money: the seat now booked is on no line of its booking's order
+        f"booked seat without exactly one line of a paid or box-office order: {other.pk} {other_seat}",
     ]
 
 

@@ -174,3 +174,18 @@ def test_the_seat_generator_assigns_categories_by_rows(db):
         generate_seats(hall=hall, rows=2, seats_per_row=2, row_categories={"E": premium})
     with pytest.raises(InvalidRequest):
         generate_seats(hall=hall, rows=2, seats_per_row=2, row_categories={"A": default_category(hall=HallFactory())})
+
+
+def test_confirming_refuses_a_category_the_showtime_stopped_selling_since_the_hold(showtime, premium, user):
+    from booking.services.bookings import confirm_booking
+
+    seat = seats_of(showtime, premium)[0]
+    hold_seats(user=user, showtime_id=showtime.pk, seat_ids=[seat])
+    standard = default_category(hall=showtime.hall)
+    set_showtime_prices(showtime=showtime, prices={(standard, default_ticket_type()): Decimal("9.50")})
+
+    with pytest.raises(CategoryNotSold) as refused:
+        confirm_booking(user=user, showtime_id=showtime.pk, seat_ids=[seat])
+
+    assert refused.value.seat_ids == [seat]
+    assert ShowSeat.objects.get(showtime=showtime, seat_id=seat).status == "held"

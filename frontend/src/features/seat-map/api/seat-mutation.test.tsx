@@ -4,10 +4,10 @@ import { act, renderHook, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { bookingsQueryKey, hallLayoutQueryKey, meQueryKey } from '@/lib/query-keys';
 import type { HallLayout } from '@/types/api';
-import { createTestQueryClient, json, makeLayout, mockFetch } from '@/testing/test-utils';
+import { createTestQueryClient, json, makeLayout, makeOrder, mockFetch } from '@/testing/test-utils';
 import { getHallLayout, resetHallLayoutCache } from './get-hall-layout';
 import { patchLayout } from './seat-mutation';
-import { useBookSeats } from './use-book-seats';
+import { usePayOrder } from './use-pay-order';
 import { useHoldSeats } from './use-hold-seats';
 import { useReleaseSeats } from './use-release-seats';
 
@@ -61,16 +61,25 @@ describe('seat mutations', () => {
     expect(requests.at(-1)!.headers.get('If-None-Match')).toBeNull();
   });
 
-  it('book marks the seats booked, sends the Idempotency-Key and refreshes my bookings', async () => {
-    const { requests } = mockFetch(() =>
-      json(201, { detail: 'Booked', booking: { reference: 'BX-1', show_id: 1, seat_ids: [5], created_at: HELD_UNTIL } }),
-    );
-    const { result, client, invalidate } = renderMutation(useBookSeats);
-    await act(() => result.current.mutateAsync({ showId: 1, seatIds: [5], idempotencyKey: 'key-1' }));
-    expect(requests[0]!.headers.get('Idempotency-Key')).toBe('key-1');
+  it('paying an order marks its seats booked, refetches the map in full and refreshes my bookings', async () => {
+    const line = { seat_id: 5, row: 'B', number: 1, category: 'Standard', ticket_type_id: 1, ticket_type: 'Adult', amount: '10.00' };
+    const paid = makeOrder({ status: 'paid', amount_paid: '10.00', booking_reference: 'ORD1234567', lines: [line] });
+    const { requests } = mockFetch(() => json(200, paid));
+    const { result, client, invalidate } = renderMutation(usePayOrder);
+    await act(() => result.current.mutateAsync({ order: paid, payment: { method: 'box_office' } }));
+    expect(requests[0]!.url).toBe('/api/orders/ORD1234567/pay/');
+    expect(requests[0]!.body).toEqual({ method: 'box_office' });
     expect(statusOf(layoutOf(client), 5)).toMatchObject({ status: 'booked', held_by_me: false, held_until: null });
     expect(layoutOf(client).counts).toEqual({ available: 11, held: 0, booked: 1 });
     expect(invalidate).toHaveBeenCalledWith({ queryKey: bookingsQueryKey });
+  });
+
+  it('an order still processing (202) leaves the map alone', async () => {
+    mockFetch(() => json(202, makeOrder({ status: 'processing' })));
+    const { result, client, invalidate } = renderMutation(usePayOrder);
+    await act(() => result.current.mutateAsync({ order: makeOrder(), payment: { method: 'box_office' } }));
+    expect(statusOf(layoutOf(client), 5).status).toBe('held');
+    expect(invalidate).not.toHaveBeenCalled();
   });
 
   it('on a sign-in error asks who I am again; on a 409 reloads the map in full', async () => {

@@ -1,5 +1,5 @@
-// What every seat mutation (hold, release, book) does to the query cache, in one place.
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+// What every seat mutation (hold, release, order, pay) does to the query cache, in one place.
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { isApiError } from '@/lib/api-client';
 import { hallLayoutQueryKey, meQueryKey } from '@/lib/query-keys';
 import type { HallLayout, Seat } from '@/types/api';
@@ -52,12 +52,15 @@ export function useSeatMutation<TInput extends SeatsInput, TData>({
       void refetchHallLayout(queryClient, input.showId, fresh);
       onPatched?.();
     },
-    onError: (error, input) => {
-      if (!isApiError(error) || error.isRetryable) return;
-      // Signed out meanwhile: the header and the hold button must say so.
-      if (error.isAuthError) void queryClient.invalidateQueries({ queryKey: meQueryKey });
-      // The map we acted on was stale (409) or the show is gone (404): reload it in full.
-      else if (error.status === 409 || error.status === 404) void refetchHallLayout(queryClient, input.showId, true);
-    },
+    onError: (error, input) => refreshAfterSeatError(queryClient, input.showId, error),
   });
+}
+
+/** After a refused seat (or order) request: learn who I am again, or reload a map that was stale. */
+export function refreshAfterSeatError(queryClient: QueryClient, showId: number, error: unknown) {
+  if (!isApiError(error) || error.isRetryable) return;
+  // Signed out meanwhile: the header and the hold button must say so.
+  if (error.isAuthError) void queryClient.invalidateQueries({ queryKey: meQueryKey });
+  // The map we acted on was stale (409) or the show is gone (404): reload it in full.
+  else if (error.status === 409 || error.status === 404) void refetchHallLayout(queryClient, showId, true);
 }

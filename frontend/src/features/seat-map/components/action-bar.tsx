@@ -13,14 +13,18 @@ export interface ActionBarProps {
   pricing: Pricing;
   max: number;
   onClear: () => void;
+  /** Go to the checkout of the held seats. */
+  onCheckout: () => void;
+  /** Back from the checkout: its button takes the focus again. */
+  focusCheckout?: boolean;
 }
 
 /**
- * The bar under the map: pick and hold seats, then pay for or cancel the hold.
+ * The bar under the map: pick and hold seats, then check out or cancel the hold.
  * Both modes stay in this one component, as fragments in the same places, so
  * React keeps the same button elements (and the keyboard focus) across modes.
  */
-export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, pricing, max, onClear }: ActionBarProps) {
+export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, pricing, max, onClear, onCheckout, focusCheckout }: ActionBarProps) {
   const { pending } = actions;
   const holdSelected = () => actions.hold(selectedSeats.map((s) => s.id));
   const heldLabels = heldByMe.map(seatLabel);
@@ -52,11 +56,13 @@ export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, pricing
             <button
               type="button"
               className="btn btn-primary"
-              data-testid="confirm-button"
+              data-testid="checkout-button"
               disabled={pending}
-              onClick={actions.confirm}
+              onClick={onCheckout}
+              // Only when coming back from the checkout (a deliberate step), never on page load.
+              autoFocus={focusCheckout}
             >
-              {actions.isBooking ? 'Booking…' : 'Pay & confirm'}
+              Checkout
             </button>
           </div>
         </>

@@ -68,7 +68,7 @@ describe('Countdown', () => {
       vi.advanceTimersByTime(1_000);
     });
     const warning = screen.getByTestId('hold-warning');
-    expect(warning).toHaveTextContent('Less than a minute left on your hold. Pay & confirm now, or your seats will be released.');
+    expect(warning).toHaveTextContent('Less than a minute left on your hold. Check out and pay now, or your seats will be released.');
     // The same region that was there from the start (so it is announced), now holding the warning.
     expect(screen.getByRole('status')).toBe(region);
     expect(region).toContainElement(warning);

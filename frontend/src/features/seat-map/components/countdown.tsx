@@ -55,7 +55,7 @@ export function Countdown({ heldUntil, onExpire }: CountdownProps) {
       <span className="countdown__status" role="status">
         {warn ? (
           <span className="countdown__warning" data-testid="hold-warning">
-            Less than a minute left on your hold. Pay &amp; confirm now, or your seats will be released.
+            Less than a minute left on your hold. Check out and pay now, or your seats will be released.
           </span>
         ) : null}
       </span>

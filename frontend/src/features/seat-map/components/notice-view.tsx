@@ -49,7 +49,7 @@ export function NoticeView({ notice, signIn, onDismiss, pending }: NoticeViewPro
     case 'expired':
       return (
         <div className="alert alert-warning" role="alert" data-testid="hold-expired">
-          <span>Your hold expired and the seats were released. Pick seats again to continue.</span>
+          <span>{notice.text ?? 'Your hold expired and the seats were released. Pick seats again to continue.'}</span>
         </div>
       );
     case 'info':

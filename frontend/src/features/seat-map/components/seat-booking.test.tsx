@@ -1,9 +1,8 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HallLayout, Seat } from '@/types/api';
 import { formatMoney } from '@/lib/money';
-import { category, json, makeLayout, mockFetch, renderWithProviders, type RecordedRequest } from '@/testing/test-utils';
+import { category, fakeBackend, json, makeLayout, mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { resetHallLayoutCache } from '../api/get-hall-layout';
 import { SeatBooking } from './seat-booking';
 
@@ -13,37 +12,7 @@ const eur = (amount: string) => formatMoney(amount, 'EUR');
 /** makeLayout's one category and price, as a seat's name says them. */
 const STANDARD = `Standard, ${eur('10.00')}`;
 
-type Handler = (req: RecordedRequest) => Response | Promise<Response>;
-
-/** A tiny fake backend: the layout is mutable server state. */
-function setup(initial: HallLayout = makeLayout(), handlers: Record<string, Handler> = {}, me: unknown = { id: 1, username: 'demo' }) {
-  let layout = initial;
-  let version = 1;
-  const server = {
-    get layout() {
-      return layout;
-    },
-    setLayout(next: HallLayout) {
-      layout = next;
-      version += 1;
-    },
-    updateSeats(ids: number[], patch: Partial<Seat>) {
-      server.setLayout({ ...layout, seats: layout.seats.map((s) => (ids.includes(s.id) ? { ...s, ...patch } : s)) });
-    },
-  };
-  const api = mockFetch((req) => {
-    if (req.url === '/api/auth/me/') return me ? json(200, me) : json(403, { detail: 'Not signed in', code: 'not_authenticated' });
-    if (req.url === '/api/hall-layout/1/') {
-      const etag = `"v${version}"`;
-      if (req.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers: { ETag: etag } });
-      return json(200, layout, { ETag: etag });
-    }
-    const handler = handlers[req.url];
-    if (handler) return handler(req);
-    return json(500, { detail: 'unexpected', code: 'error' });
-  });
-  return { server, ...api };
-}
+const setup = fakeBackend;
 
 function renderSeatBooking() {
   return renderWithProviders(<SeatBooking showId={1} />, { route: '/shows/1', path: '/shows/:showId' });
@@ -200,7 +169,7 @@ describe('SeatBooking', () => {
     expect(seatEl(1)).toHaveAttribute('data-status', 'held-by-me');
     expect(seatEl(1)).toHaveAccessibleName(`Row A, seat 1, ${STANDARD}, held by you`);
     expect(screen.getByTestId('held-seats')).toHaveTextContent('A1, A2');
-    expect(screen.getByTestId('confirm-button')).toBeEnabled();
+    expect(screen.getByTestId('checkout-button')).toBeEnabled();
     expect(screen.getByTestId('cancel-button')).toBeEnabled();
   });
 
@@ -276,77 +245,6 @@ describe('SeatBooking', () => {
     expect(calls('POST', '/api/hold-seat/')).toHaveLength(3);
   });
 
-  it('confirms with an Idempotency-Key reused on retry and shows the booking reference', async () => {
-    const user = userEvent.setup();
-    let attempts = 0;
-    const { server, calls } = setup(
-      makeLayout({}, {
-        1: { status: 'held', held_by_me: true, held_until: inSeconds(200) },
-        2: { status: 'held', held_by_me: true, held_until: inSeconds(200) },
-      }),
-      {
-        '/api/book-seat/': () => {
-          attempts += 1;
-          if (attempts === 1) return Promise.reject(new TypeError('Failed to fetch'));
-          server.updateSeats([1, 2], { status: 'booked', held_by_me: false, held_until: null });
-          return json(201, {
-            detail: 'Booked',
-            booking: { reference: 'BX-7Q2K', show_id: 1, seat_ids: [1, 2], created_at: NOW.toISOString() },
-          });
-        },
-      },
-    );
-    renderSeatBooking();
-    await user.click(await screen.findByTestId('confirm-button'));
-    const error = await screen.findByTestId('error-message');
-    await user.click(within(error).getByRole('button', { name: 'Retry' }));
-
-    expect(await screen.findByTestId('booking-reference')).toHaveTextContent('BX-7Q2K');
-    expect(screen.getByTestId('booked-seats')).toHaveTextContent('Row A, seat 1, Row A, seat 2');
-    const [first, second] = calls('POST', '/api/book-seat/');
-    expect(first!.body).toEqual({ show_id: 1, seat_ids: [1, 2] });
-    const key = first!.headers.get('Idempotency-Key');
-    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(second!.headers.get('Idempotency-Key')).toBe(key);
-    await waitFor(() => expect(seatEl(1)).toHaveAttribute('data-status', 'booked'));
-    expect(screen.queryByTestId('countdown')).not.toBeInTheDocument();
-  });
-
-  it('uses a fresh Idempotency-Key for a new confirm attempt and reports seats whose hold lapsed', async () => {
-    const user = userEvent.setup();
-    let attempts = 0;
-    const { server, calls } = setup(
-      makeLayout({}, {
-        1: { status: 'held', held_by_me: true, held_until: inSeconds(200) },
-        2: { status: 'held', held_by_me: true, held_until: inSeconds(200) },
-      }),
-      {
-        '/api/book-seat/': () => {
-          attempts += 1;
-          if (attempts === 1) {
-            server.updateSeats([2], { status: 'available', held_by_me: false, held_until: null });
-            return json(409, { detail: 'Not held', code: 'not_held', seat_ids: [2] });
-          }
-          return json(201, {
-            detail: 'Booked',
-            booking: { reference: 'BX-2', show_id: 1, seat_ids: [1], created_at: NOW.toISOString() },
-          });
-        },
-      },
-    );
-    renderSeatBooking();
-    await user.click(await screen.findByTestId('confirm-button'));
-    expect(await screen.findByTestId('conflict-message')).toHaveTextContent('A2');
-    await waitFor(() => expect(seatEl(2)).toHaveAttribute('data-status', 'available'));
-    expect(seatEl(1)).toHaveAttribute('data-status', 'held-by-me');
-
-    await user.click(screen.getByTestId('confirm-button'));
-    expect(await screen.findByTestId('booking-reference')).toHaveTextContent('BX-2');
-    const [first, second] = calls('POST', '/api/book-seat/');
-    expect(second!.body).toEqual({ show_id: 1, seat_ids: [1] });
-    expect(second!.headers.get('Idempotency-Key')).not.toBe(first!.headers.get('Idempotency-Key'));
-  });
-
   it('Cancel releases the hold at once', async () => {
     const user = userEvent.setup();
     const { server, calls } = setup(makeLayout({}, { 5: { status: 'held', held_by_me: true, held_until: inSeconds(100) } }), {
@@ -360,7 +258,7 @@ describe('SeatBooking', () => {
     await waitFor(() => expect(seatEl(5)).toHaveAttribute('data-status', 'available'));
     expect(calls('POST', '/api/release-seat/')[0]!.body).toEqual({ show_id: 1, seat_ids: [5] });
     expect(screen.queryByTestId('countdown')).not.toBeInTheDocument();
-    expect(screen.queryByTestId('confirm-button')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('checkout-button')).not.toBeInTheDocument();
   });
 
   it('says the hold expired when the countdown ends and refreshes the layout', async () => {
@@ -376,7 +274,7 @@ describe('SeatBooking', () => {
     await waitFor(() => expect(seatEl(1)).toHaveAttribute('data-status', 'available'));
     const refetch = calls('GET', '/api/hall-layout/1/')[before]!;
     expect(refetch.headers.get('If-None-Match')).toBeNull(); // forced full refresh
-    expect(screen.queryByTestId('confirm-button')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('checkout-button')).not.toBeInTheDocument();
   });
 
   it('polls: changes by others show up and drop them from my selection', async () => {

@@ -1,20 +1,22 @@
 import { useMemo, useState } from 'react';
 import { useHallLayout } from '../api/get-hall-layout';
+import { useCheckout } from '../hooks/use-checkout';
 import { useHallSeats } from '../hooks/use-hall-seats';
 import { useSeatActions } from '../hooks/use-seat-actions';
 import { useSeatSelection } from '../hooks/use-seat-selection';
 import type { Notice } from '../utils/notice';
 import { NO_PRICING, pricingOf } from '../utils/pricing';
 import { ActionBar } from './action-bar';
-import { BookingConfirmation } from './booking-confirmation';
+import { CheckoutPanel } from './checkout-panel';
 import { LayoutLoadError, PollError } from './layout-errors';
 import { Legend } from './legend';
 import { NoticeView } from './notice-view';
+import { OrderConfirmation } from './order-confirmation';
 import { PriceLegend } from './price-legend';
 import { SeatMap } from './seat-map';
 import { ShowHeader } from './show-header';
 
-/** The seat map page of one show: pick seats, hold them, pay, or let go. */
+/** The seat map page of one show: pick seats, hold them, check out and pay, or let go. */
 export function SeatBooking({ showId }: { showId: number }) {
   const layoutQuery = useHallLayout(showId);
   const layout = layoutQuery.data;
@@ -30,6 +32,7 @@ export function SeatBooking({ showId }: { showId: number }) {
   const hall = useHallSeats(layout?.seats);
   const selection = useSeatSelection({ ...hall, showId, seats: layout?.seats, pricing, heldCount: hall.heldByMe.length, max, setNotice });
   const actions = useSeatActions({ ...hall, showId, max, selection, setNotice });
+  const checkout = useCheckout({ showId, max, labelsFor: hall.labelsFor, holdActive: actions.holdActive, setNotice });
 
   if (layoutQuery.isPending) {
     return (
@@ -46,12 +49,11 @@ export function SeatBooking({ showId }: { showId: number }) {
 
       {layoutQuery.isRefetchError ? <PollError error={layoutQuery.error} onRetry={() => void layoutQuery.refetch()} /> : null}
 
-      {actions.confirmation ? (
-        <BookingConfirmation
-          booking={actions.confirmation.booking}
-          seats={actions.confirmation.seats}
+      {checkout.confirmation ? (
+        <OrderConfirmation
+          order={checkout.confirmation}
           onDone={() => {
-            actions.dismissConfirmation();
+            checkout.dismissConfirmation();
             setNotice(null);
           }}
         />
@@ -59,24 +61,40 @@ export function SeatBooking({ showId }: { showId: number }) {
 
       <NoticeView notice={notice} signIn={actions.signIn} onDismiss={() => setNotice(null)} pending={actions.pending} />
 
-      <div className="card seat-map-card">
-        <SeatMap seats={layout.seats} pricing={pricing} selected={selection.selected} onToggle={selection.toggle} />
-        <Legend notForSale={pricing.categories.some((c) => c.price === null)} />
-      </div>
-
-      {/* Sticks to the bottom of the screen: prices and the total stay in view however long the hall. */}
-      <div className="seat-dock">
-        <PriceLegend pricing={pricing} />
-        <ActionBar
-          actions={actions}
-          heldByMe={hall.heldByMe}
+      {checkout.open ? (
+        <CheckoutPanel
+          checkout={checkout}
+          seats={hall.heldByMe}
           heldUntil={hall.heldUntil}
-          selectedSeats={selection.selectedSeats}
           pricing={pricing}
-          max={max}
-          onClear={selection.clear}
+          boxOfficeAllowed={layout.box_office_payment}
+          // While the bank has yet to answer, the order's outcome says what became of the seats.
+          onExpire={checkout.waiting ? () => {} : actions.onExpire}
         />
-      </div>
+      ) : (
+        <>
+          <div className="card seat-map-card">
+            <SeatMap seats={layout.seats} pricing={pricing} selected={selection.selected} onToggle={selection.toggle} />
+            <Legend notForSale={pricing.categories.some((c) => c.price === null)} />
+          </div>
+
+          {/* Sticks to the bottom of the screen: prices and the total stay in view however long the hall. */}
+          <div className="seat-dock">
+            <PriceLegend pricing={pricing} />
+            <ActionBar
+              actions={actions}
+              heldByMe={hall.heldByMe}
+              heldUntil={hall.heldUntil}
+              selectedSeats={selection.selectedSeats}
+              pricing={pricing}
+              max={max}
+              onClear={selection.clear}
+              onCheckout={checkout.start}
+              focusCheckout={checkout.returned}
+            />
+          </div>
+        </>
+      )}
     </section>
   );
 }

@@ -3,15 +3,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useLocation, useNavigate } from 'react-router';
 import { isApiError } from '@/lib/api-client';
 import { useUser } from '@/lib/auth';
-import type { SeatRef } from '@/lib/format';
-import type { BookingSummary } from '@/types/api';
 import { refetchHallLayout } from '../api/get-hall-layout';
-import { useBookSeats } from '../api/use-book-seats';
 import { useHoldSeats } from '../api/use-hold-seats';
 import { useReleaseSeats } from '../api/use-release-seats';
 import { noticeForError, type Notice, type SeatAction } from '../utils/notice';
 import { saveSelection } from '../utils/saved-selection';
-import { useAttemptKey } from './use-attempt-key';
 import type { HallSeats } from './use-hall-seats';
 import type { SeatSelection } from './use-seat-selection';
 
@@ -22,17 +18,14 @@ export interface SeatActionsOptions extends HallSeats {
   setNotice: Dispatch<SetStateAction<Notice | null>>;
 }
 
-/** Hold, book (Pay & confirm) and release, one at a time, with their notices. */
-export function useSeatActions({ showId, max, seatsById, heldByMe, heldUntil, labelsFor, selection, setNotice }: SeatActionsOptions) {
+/** Hold and release, one at a time, with their notices (paying for the hold is useCheckout's). */
+export function useSeatActions({ showId, max, heldByMe, heldUntil, labelsFor, selection, setNotice }: SeatActionsOptions) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const location = useLocation();
   const { data: user } = useUser();
   const holdMutation = useHoldSeats();
-  const bookMutation = useBookSeats();
   const releaseMutation = useReleaseSeats();
-  const attempt = useAttemptKey();
-  const [confirmation, setConfirmation] = useState<{ booking: BookingSummary; seats: SeatRef[] } | null>(null);
   // The held_until whose countdown ran out: that hold is over, whatever the last poll said.
   const [expiredHold, setExpiredHold] = useState<string | null>(null);
   const holdActive = heldUntil !== null && heldUntil !== expiredHold;
@@ -81,31 +74,6 @@ export function useSeatActions({ showId, max, seatsById, heldByMe, heldUntil, la
     );
   };
 
-  const confirm = () => {
-    if (busyRef.current || !heldByMe.length || !holdActive) return;
-    const seatIds = heldByMe.map((s) => s.id).sort((a, b) => a - b);
-    const idempotencyKey = attempt.keyFor(seatIds);
-    const seatRefs: SeatRef[] = seatIds.map((id) => seatsById.get(id) ?? { id });
-    begin();
-    bookMutation.mutate(
-      { showId, seatIds, idempotencyKey },
-      {
-        onSuccess: (res) => {
-          attempt.end();
-          // The answer names the booked seats by id only: their labels come from the layout.
-          setConfirmation({ booking: res.booking, seats: seatRefs });
-          selection.clear();
-        },
-        onError: (error) => {
-          // Only a retryable failure keeps the key: its retry may find the booking already made.
-          if (!(isApiError(error) && error.isRetryable)) attempt.end();
-          showError(error, 'book', confirm);
-        },
-        onSettled: done,
-      },
-    );
-  };
-
   const cancel = () => {
     if (busyRef.current) return;
     const seatIds = heldByMe.map((s) => s.id);
@@ -118,7 +86,6 @@ export function useSeatActions({ showId, max, seatsById, heldByMe, heldUntil, la
       { showId, seatIds },
       {
         onSuccess: () => {
-          attempt.end();
           selection.clear();
           setNotice({ kind: 'info', text: 'Your hold was cancelled and the seats were released.' });
         },
@@ -131,24 +98,19 @@ export function useSeatActions({ showId, max, seatsById, heldByMe, heldUntil, la
   const onExpire = useCallback(() => {
     setExpiredHold(heldUntil);
     setNotice({ kind: 'expired' });
-    attempt.end();
     void refetchHallLayout(queryClient, showId, true);
-  }, [heldUntil, setNotice, attempt, queryClient, showId]);
+  }, [heldUntil, setNotice, queryClient, showId]);
 
   return {
     hold,
-    confirm,
     cancel,
     onExpire,
     signIn,
     signedOut: user === null,
     holdActive,
-    pending: holdMutation.isPending || bookMutation.isPending || releaseMutation.isPending,
+    pending: holdMutation.isPending || releaseMutation.isPending,
     isHolding: holdMutation.isPending,
-    isBooking: bookMutation.isPending,
     isReleasing: releaseMutation.isPending,
-    confirmation,
-    dismissConfirmation: () => setConfirmation(null),
   };
 }
 

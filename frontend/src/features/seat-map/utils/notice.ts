@@ -7,7 +7,8 @@ export type Notice =
   | { kind: 'conflict'; text: string; retry?: () => void }
   | { kind: 'error'; text: string; retry?: () => void }
   | { kind: 'auth' }
-  | { kind: 'expired' }
+  /** The hold ran out; `text` says more than the usual message (e.g. during a payment). */
+  | { kind: 'expired'; text?: string }
   | { kind: 'info'; text: string };
 
 export type SeatAction = 'hold' | 'book' | 'release';

@@ -1,5 +1,5 @@
-import { formatMoney, sumAmounts } from '@/lib/money';
-import type { HallLayout, Seat } from '@/types/api';
+import { amountsEqual, formatMoney, sumAmounts } from '@/lib/money';
+import type { HallLayout, Seat, TicketPrice } from '@/types/api';
 
 /**
  * How many seat patterns there are (styles/index.css, .cat-pattern-N). The n-th category in display
@@ -19,6 +19,8 @@ export interface PricedCategory {
   priceText: string | null;
   /** 0..PATTERN_COUNT-1, from its place in display order. */
   pattern: number;
+  /** What each ticket type (Adult, Child...) costs for it; empty when not for sale. */
+  prices: readonly TicketPrice[];
 }
 
 export interface Pricing {
@@ -39,6 +41,7 @@ export function pricingOf({ currency, categories: listed }: Pick<HallLayout, 'cu
     price: c.price,
     priceText: c.price === null ? null : formatMoney(c.price, currency),
     pattern: index % PATTERN_COUNT,
+    prices: c.prices,
   }));
   return { currency, categories, byId: new Map(categories.map((c) => [c.id, c])) };
 }
@@ -62,4 +65,14 @@ export function totalText(seats: readonly Seat[], pricing: Pricing): string | nu
     prices.push(price);
   }
   return prices.length ? formatMoney(sumAmounts(prices), pricing.currency) : null;
+}
+
+/**
+ * The ticket type a seat of the category gets unless another is chosen: the one sold at the listed
+ * price (what the map and the running total show), else the first; null when not for sale.
+ */
+export function defaultTicketType(category: Pick<PricedCategory, 'price' | 'prices'> | undefined): TicketPrice | null {
+  if (!category || category.price === null) return null;
+  const price = category.price;
+  return category.prices.find((p) => amountsEqual(p.amount, price)) ?? category.prices[0] ?? null;
 }
