@@ -57,7 +57,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-SCENARIOS = ["hot_seat", "flash_sale", "overlap", "hold_churn", "retry_storm", "greedy", "exhaustion", "pay_race"]
+SCENARIOS = [
+    "hot_seat", "flash_sale", "overlap", "hold_churn", "retry_storm", "greedy", "exhaustion", "pay_race", "cancel_churn"
+]  # fmt: skip
 CLEAN_409_CODES = {"seat_unavailable", "hold_limit", "lock_timeout", "show_started", "not_held"}
 # An order's conflicts that are not about particular seats (no seat_ids).
 ORDER_409_CODES = {"payment_in_progress", "order_expired", "order_not_payable", "box_office_unavailable"}
@@ -91,6 +93,7 @@ PRESETS = {
     "exhaustion_seats": (40, 6),
     "pay_users": (30, 4),
     "pay_clicks": (5, 3),
+    "cancel_users": (20, 4),
     "scenario_timeout": (180.0, 40.0),
 }
 
@@ -415,6 +418,11 @@ class Ledger:
             grant = self.holds.get(seat)
             if grant and grant.username == user.username:
                 del self.holds[seat]
+
+    def cancelling(self, seat_ids: list[int]) -> None:
+        """Seats about to be cancelled: no longer expected booked (the cancel request is about to go)."""
+        for seat in seat_ids:
+            self.bookings.pop(seat, None)
 
     def live_holds(self, after: float) -> dict[int, HoldGrant]:
         return {s: g for s, g in self.holds.items() if g.held_until > after}
@@ -1065,6 +1073,77 @@ class Stress:
         notes.append(f"{len(ready)} orders x {clicks} simultaneous payments: {paid} paid once each")
         outcome.update(successes=paid, label="paid orders")
 
+    async def scenario_cancel_churn(self, start_observer, outcome, notes) -> None:
+        """Each buyer pays for two seats, then cancels one while a newcomer tries to take it, then the other,
+        then repeats a cancellation: every refund is exactly what was paid for the seats cancelled, a repeat
+        changes nothing, a cancelled seat is sold again to at most one newcomer, and the audit's money checks
+        (one live sale per seat, refunds within payments) hold."""
+        n = self.args.cancel_users
+        people = await self.take_users(2 * n)
+        buyers, newcomers = people[:n], people[n:]
+        layout = await self.new_showtime("cancel", 2 * n)
+        ledger = Ledger(layout["show_id"], self.api.violations)
+        ids = [s["id"] for s in layout["seats"]]
+        await start_observer(ledger)
+        v = self.api.violations
+        bought: dict[str, tuple[str, list[int]]] = {}
+        for index, buyer in enumerate(buyers):
+            seats = ids[2 * index : 2 * index + 2]
+            if (await self.hold(ledger, buyer, seats)).status != 200:
+                continue
+            order = await self.api.call(
+                "POST", "/api/orders/", label="order", user=buyer,
+                json_body={"show_id": ledger.show_id, "seats": [{"seat_id": s} for s in seats]},
+            )  # fmt: skip
+            if order.status != 201:
+                v.add("cancel churn", f"{buyer.username}: order {order.status} {order.body}")
+                continue
+            paid = await self.pay(buyer, order.body["reference"], GOOD_CARD)
+            if paid.status != 200:
+                v.add("cancel churn", f"{buyer.username}: pay {paid.status} {paid.body}")
+                continue
+            ledger.sold(buyer, seats, order.body["reference"], paid.received)
+            bought[buyer.username] = (order.body["reference"], seats)
+
+        async def cancel(buyer: User, seats: list[int] | None, expect_refund: str) -> None:
+            reference, all_seats = bought[buyer.username]
+            ledger.cancelling(seats or all_seats)
+            body = {"seat_ids": seats} if seats else {}
+            r = await self.api.call(
+                "POST", f"/api/bookings/{reference}/cancel/", label="cancel", user=buyer, json_body=body
+            )
+            if r.status != 200 or r.body["refund"] != expect_refund:
+                v.add(
+                    "cancel churn", f"{buyer.username}: cancel {seats} -> {r.status} {r.body}, refund {expect_refund}"
+                )
+
+        async def take(newcomer: User, seat: int) -> int:
+            for _ in range(5):
+                r = await self.hold(ledger, newcomer, [seat], label="hold-seat (cancelled)")
+                if r.status == 200:
+                    await self.release(ledger, newcomer, [seat])
+                    return 1
+                await asyncio.sleep(0.02)
+            return 0
+
+        pairs = [(buyer, newcomers[i]) for i, buyer in enumerate(buyers) if buyer.username in bought]
+        first = [cancel(buyer, bought[buyer.username][1][:1], "10.00") for buyer, _ in pairs]
+        takers = [take(newcomer, bought[buyer.username][1][0]) for buyer, newcomer in pairs]
+        results = await asyncio.gather(*first, *takers)
+        taken = sum(r for r in results if isinstance(r, int))
+        await asyncio.gather(*(cancel(buyer, None, "10.00") for buyer, _ in pairs))
+        await asyncio.gather(*(cancel(buyer, None, "0.00") for buyer, _ in pairs))  # a repeat: nothing
+        cancelled = 0
+        for buyer, _ in pairs:
+            mine = await self.api.call("GET", "/api/bookings/", label="bookings", user=buyer)
+            booking = next((b for b in mine.body or [] if b["reference"] == bought[buyer.username][0]), None)
+            if booking is None or booking["seat_ids"] or booking["payment"]["amount_refunded"] != "20.00":
+                v.add("cancel churn", f"{buyer.username}: after cancelling {booking}")
+                continue
+            cancelled += 1
+        notes.append(f"{len(pairs)} bookings cancelled in two steps; {taken} cancelled seats taken by a newcomer")
+        outcome.update(successes=cancelled, label="cancelled bookings")
+
     async def pay(self, user: User, reference: str, card: dict, *, expect: set[int] = frozenset()) -> Result:
         return await self.api.call(
             "POST", f"/api/orders/{reference}/pay/", label="pay", user=user,
@@ -1261,7 +1340,7 @@ async def amain(args: argparse.Namespace) -> int:
         needs = {
             "hot_seat": args.hot_clients, "flash_sale": args.clients, "overlap": 2 * args.pairs,
             "hold_churn": args.churn_users, "retry_storm": args.retry_users, "greedy": 1,
-            "exhaustion": args.exhaustion_clients, "pay_race": args.pay_users,
+            "exhaustion": args.exhaustion_clients, "pay_race": args.pay_users, "cancel_churn": 2 * args.cancel_users,
         }  # fmt: skip
         pool = max(needs[name] for name in args.scenarios)
         t0 = time.perf_counter()

@@ -10,7 +10,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 STRESS = REPO / "loadtest" / "stress.py"
 # The scenario list, read from the script itself (a script beside the tests, not an importable package).
-SCENARIOS = ast.literal_eval(re.search(r"^SCENARIOS = (\[.*?\])$", STRESS.read_text(), re.M).group(1))
+SCENARIOS = ast.literal_eval(re.search(r"^SCENARIOS = (\[.*?\])", STRESS.read_text(), re.M | re.S).group(1))
 
 
 def assert_stress_small_passes(

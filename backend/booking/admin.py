@@ -34,6 +34,7 @@ from booking.money import display, fits_currency, minor_units
 from booking.selectors.orders import with_revenue
 from booking.selectors.pricing import showtime_prices
 from booking.selectors.schedule import hall_is_busy, with_seat_counts
+from booking.services.cancellations import cancel_booking_by_staff, send_owed_refunds
 from booking.services.holds import release_holds_by_admin
 from booking.services.pricing import recategorise_rows, recategorise_seats, save_ticket_type, set_showtime_prices
 from booking.services.showtimes import (
@@ -730,10 +731,14 @@ class BookingSeatInline(admin.TabularInline):
     model = BookingSeat
     extra = 0
     can_delete = False
-    readonly_fields = ["show_seat"]
+    readonly_fields = ["show_seat", "cancelled_at"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class CancelActionForm(ActionForm):
+    reason = forms.CharField(required=False, max_length=150, label="Reason:")
 
 
 @admin.register(Booking)
@@ -744,6 +749,24 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ["user", "showtime__movie", "showtime__hall"]
     readonly_fields = ["reference", "showtime", "user", "idempotency_key", "created_at"]
     inlines = [BookingSeatInline]
+    action_form = CancelActionForm
+    actions = ["cancel_selected"]
+
+    @admin.action(description="Cancel the selected bookings (seats back on sale, what was paid refunded)")
+    def cancel_selected(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if not reason:
+            self.message_user(request, "Give a reason for the cancellation.", messages.ERROR)
+            return
+        seats, refunded = 0, 0
+        for booking in queryset:
+            try:
+                result = cancel_booking_by_staff(staff_user=request.user, booking=booking, reason=reason)
+            except BookingError as exc:
+                self.message_user(request, f"{booking}: {exc.detail}", messages.ERROR)
+                continue
+            seats, refunded = seats + len(result.seat_ids), refunded + result.refund
+        self.message_user(request, f"Cancelled {seats} seats; refunded {refunded} in total.", messages.SUCCESS)
 
     def has_add_permission(self, request):
         return False
@@ -791,7 +814,7 @@ class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["amount", "reason", "provider_refund_id", "created_at"]
+    fields = readonly_fields = ["amount", "reason", "provider_refund_id", "by", "created_at"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -837,6 +860,43 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="Refunded", ordering="amount_refunded")
     def refunded_shown(self, order):
         return display(order.amount_refunded, order.currency)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OwedFilter(admin.SimpleListFilter):
+    title = "provider"
+    parameter_name = "owed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Owed (not confirmed by the provider)"), ("no", "Sent")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(provider_refund_id="")
+        if self.value() == "no":
+            return queryset.exclude(provider_refund_id="")
+        return queryset
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    """Refunds as recorded; one whose provider could not be reached is owed until sent again."""
+
+    list_display = ["created_at", "order", "amount", "reason", "provider_refund_id", "by"]
+    list_filter = [OwedFilter]
+    search_fields = ["order__reference", "provider_refund_id"]
+    list_select_related = ["order", "by"]
+    readonly_fields = ["order", "amount", "reason", "provider_refund_id", "by", "created_at"]
+    actions = ["send_owed"]
+
+    @admin.action(description="Send every owed refund to the provider again")
+    def send_owed(self, request, queryset):
+        self.message_user(request, f"Sent {send_owed_refunds()} owed refunds.", messages.SUCCESS)
 
     def has_add_permission(self, request):
         return False

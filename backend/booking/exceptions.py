@@ -197,3 +197,15 @@ class InvalidWebhook(BookingError):
     status_code = 400
     code = "invalid_webhook"
     default_detail = "The webhook's signature or body does not check out."
+
+
+class BookingNotFound(BookingError):
+    status_code = 404
+    code = "booking_not_found"
+    default_detail = "No such booking of yours."
+
+
+class CancellationClosed(BookingError):
+    status_code = 409
+    code = "cancellation_closed"
+    default_detail = "This showtime is too close to its start to cancel online; ask at the box office."

@@ -60,7 +60,7 @@ class LayoutHeader:
     next_expiry: datetime | None
     currency: str  # the venue's (ISO 4217)
     plan_revision: int  # the hall's seat plan (rows, numbers, categories): moves when a seat changes
-    pricing: str  # the categories and price list as JSON text (boxoffice_pricing_json, pricing.sql)
+    pricing_revision: int  # moves with every change to categories, ticket types or price lists
     box_office_payment: bool  # whether an order may be paid at the box office
 
 

@@ -130,6 +130,8 @@ class Showtime(models.Model):
     hold_ttl_seconds = models.PositiveIntegerField(null=True, blank=True)
     # Whether an order may be confirmed unpaid, to be paid on arrival (and POST /api/book-seat/ used).
     box_office_payment = models.BooleanField(default=True, help_text="Allow paying at the box office on arrival.")
+    # Overrides CANCELLATION_CUTOFF_MINUTES: moviegoers may cancel until this long before the start.
+    cancellation_cutoff_minutes = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -313,10 +315,20 @@ class Booking(models.Model):
 
 
 class BookingSeat(models.Model):
-    """One line per booked seat. One-to-one with ShowSeat: a seat is sold at most once per showtime."""
+    """One line per booked seat. A seat has at most one live (not cancelled) line per showtime: it is sold at
+    most once at a time; a cancelled line stays on record and the seat may be sold again."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="lines")
-    show_seat = models.OneToOneField(ShowSeat, on_delete=models.PROTECT, related_name="booking_line")
+    show_seat = models.ForeignKey(ShowSeat, on_delete=models.PROTECT, related_name="booking_lines")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # The last line of defence against a double sale, whatever the code does.
+            models.UniqueConstraint(
+                fields=["show_seat"], condition=Q(cancelled_at__isnull=True), name="bookingseat_one_live_sale_per_seat"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.booking_id}:{self.show_seat_id}"
@@ -339,6 +351,7 @@ class Order(models.Model):
         EXPIRED = "expired"
         ABANDONED = "abandoned"
         REFUNDED = "refunded"
+        CANCELLED = "cancelled"  # every seat of its booking cancelled (what was paid for them refunded)
 
     class Method(models.TextChoices):
         CARD = "card"
@@ -372,11 +385,11 @@ class Order(models.Model):
                 & Q(amount_refunded__lte=F("amount_paid")),
                 name="order_refund_within_payment",
             ),
-            # A booking exactly when the order is paid or booked unpaid; paid means paid in full.
+            # A booking exactly when the order is paid, booked unpaid or (later) cancelled; paid means paid in full.
             models.CheckConstraint(
                 condition=(
-                    Q(status__in=["paid", "box_office"], booking__isnull=False)
-                    | (~Q(status__in=["paid", "box_office"]) & Q(booking__isnull=True))
+                    Q(status__in=["paid", "box_office", "cancelled"], booking__isnull=False)
+                    | (~Q(status__in=["paid", "box_office", "cancelled"]) & Q(booking__isnull=True))
                 )
                 & (~Q(status="paid") | Q(amount_paid=F("total")))
                 & (~Q(status="refunded") | Q(amount_refunded=F("amount_paid"))),
@@ -402,6 +415,8 @@ class OrderLine(models.Model):
     category = models.ForeignKey(SeatCategory, on_delete=models.PROTECT, related_name="+")
     ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="+")
     amount = _amount_field()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    refund = models.ForeignKey("Refund", null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
 
     class Meta:
         constraints = [
@@ -418,9 +433,12 @@ class Refund(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     amount = _amount_field()
-    provider_refund_id = models.CharField(max_length=255)
+    # Blank until the provider confirms it (a refund of a cancellation is recorded with the cancellation, then
+    # sent): a blank id is a refund still owed (admin filter).
+    provider_refund_id = models.CharField(max_length=255, blank=True)
     reason = models.CharField(max_length=200)
     created_at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
@@ -458,12 +476,13 @@ class SeatEvent(models.Model):
         RELEASED = "released"
         EXPIRED = "expired"
         BOOKED = "booked"
+        CANCELLED = "cancelled"  # a booked seat back on sale
 
     # showtime and user: no index of their own, the history indexes below start with them (every seat
     # write appends a row here, and each index is one more insert).
     showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="seat_events", db_index=False)
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="events")
-    event = models.CharField(max_length=8, choices=Kind.choices)
+    event = models.CharField(max_length=9, choices=Kind.choices)
     # The moviegoer the event concerns: the holder, or the buyer.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, db_index=False

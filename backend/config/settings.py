@@ -238,6 +238,8 @@ TOKEN_CACHE_SECONDS = env("TOKEN_CACHE_SECONDS")
 # plugs in here without touching the services. Webhooks are signed with PAYMENT_WEBHOOK_SECRET (HMAC-SHA256;
 # derived from SECRET_KEY when unset). The test provider answers its asynchronous card by webhook after
 # TEST_PAYMENT_WEBHOOK_DELAY seconds.
+# Moviegoers may cancel a booking until this long before the showtime starts (a showtime may override it).
+CANCELLATION_CUTOFF_MINUTES = env.int("CANCELLATION_CUTOFF_MINUTES", default=120)
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="booking.payments.test_provider.TestCardProvider")
 PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="")
 TEST_PAYMENT_WEBHOOK_DELAY = env.float("TEST_PAYMENT_WEBHOOK_DELAY", default=3.0)

@@ -24,7 +24,14 @@ from django.conf import settings
 from booking.api.serializers import isoformat_utc
 from booking.layout_board import LayoutHeader, board
 from booking.money import amount_text
-from booking.selectors.layout import STATUS_BY_CODE, LayoutState, layout_state, seat_plan, seat_statuses
+from booking.selectors.layout import (
+    STATUS_BY_CODE,
+    LayoutState,
+    layout_state,
+    pricing_json,
+    seat_plan,
+    seat_statuses,
+)
 
 
 def _etag(showtime_id: int, header: LayoutHeader, user_id: int | None) -> str:
@@ -43,7 +50,7 @@ def _etag(showtime_id: int, header: LayoutHeader, user_id: int | None) -> str:
                 header.hold_ttl_seconds,
                 header.currency,
                 header.plan_revision,
-                header.pricing,
+                header.pricing_revision,
                 header.box_office_payment,
                 settings.MAX_SEATS_PER_HOLD,
             ),
@@ -187,15 +194,16 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
             "counts": public.counts,
         }
     )
-    pricing = _pricing_json(state.header.currency, state.header.pricing)
+    pricing = _pricing_json(state.showtime_id, state.header.pricing_revision, state.header.currency)
     return b"".join((header[:-1], b",", pricing, b',"seats":[', seats, b"]}"))
 
 
 @lru_cache(maxsize=_MAX_CACHED_SHOWTIMES)
-def _pricing_json(currency: str, pricing: str) -> bytes:
-    """`"currency":...,"categories":[...]` for the body, from the header's price list (pricing.sql), with
-    every amount written in the currency's own decimals. Encoded once per distinct price list."""
-    categories = orjson.loads(pricing)
+def _pricing_json(showtime_id: int, pricing_revision: int, currency: str) -> bytes:
+    """`"currency":...,"categories":[...]` for the body: the showtime's price list (pricing.sql) with every
+    amount written in the currency's own decimals. Read and encoded once per pricing revision per process;
+    read after the revision, so it is never older than the revision it is filed under."""
+    categories = orjson.loads(pricing_json(showtime_id=showtime_id))
     for category in categories:
         if category["price"] is not None:
             category["price"] = amount_text(Decimal(category["price"]), currency)

@@ -170,6 +170,16 @@ class PaySerializer(serializers.Serializer):
         return attrs
 
 
+class CancelSerializer(serializers.Serializer):
+    seat_ids = serializers.ListField(
+        child=StrictIntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        min_length=1,
+        max_length=settings.MAX_SEATS_PER_HOLD,
+        help_text="Some of the booking's seats; omitted: all of them.",
+    )
+
+
 class RegisterSerializer(serializers.Serializer):
     username = StrictRegexField(
         r"^[\w.@+-]+\Z", max_length=150, error_messages={"invalid": "Letters, digits and @/./+/-/_ only."}

@@ -307,29 +307,66 @@ class BookResult(Shape):
     booking = BookingSummary()
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class _LineAmount(serializers.Field):
+    """A booking line's price, from its order (user_bookings sets `amount`), in the order's currency."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, line):
+        order = getattr(line.booking, "order", None)
+        return None if line.amount is None or order is None else amount_text(line.amount, order.currency)
+
+
 class BookedSeat(Shape):  # from a booking line (BookingSeat)
     id = serializers.IntegerField(source="show_seat.seat_id")
     row = serializers.CharField(source="show_seat.seat.row")
     number = serializers.IntegerField(source="show_seat.seat.number")
+    amount = _LineAmount(allow_null=True, help_text="What it cost (its order line), in `payment.currency`.")
+    cancelled_at = serializers.DateTimeField(allow_null=True, help_text="Set once the seat was cancelled.")
 
 
-class _LineSeatId(serializers.IntegerField):
-    """A booking line, written as its seat's id."""
+class _LiveSeatIds(serializers.ListField):
+    """A booking's seats still booked (not cancelled), as seat ids."""
 
-    def to_representation(self, line):
-        return line.show_seat.seat_id
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.IntegerField(), source="lines.all", **kwargs)
+
+    def to_representation(self, lines):
+        return [line.show_seat.seat_id for line in lines if line.cancelled_at is None]
+
+
+class BookingPayment(Shape):  # from a booking's order
+    status = serializers.ChoiceField(
+        choices=["paid", "box_office", "cancelled"],
+        help_text="paid; box_office: to pay on arrival; cancelled: every seat cancelled.",
+    )
+    currency = serializers.CharField()
+    total = _Money("total")
+    amount_paid = _Money("amount_paid")
+    amount_refunded = _Money("amount_refunded")
 
 
 class BookingDetail(Shape):  # a booking spelled out for "my bookings", from selectors.schedule.user_bookings
     reference = serializers.CharField(help_text="10 characters, Crockford base32.")
     show_id = serializers.IntegerField(source="showtime_id")
-    seat_ids = serializers.ListField(child=_LineSeatId(), source="lines.all")
+    seat_ids = _LiveSeatIds(help_text="The seats still booked (cancelled ones are only in `seats`).")
     created_at = serializers.DateTimeField()
     movie_title = serializers.CharField(source="showtime.movie.title")
     starts_at = serializers.DateTimeField(source="showtime.starts_at")
     hall_name = serializers.CharField(source="showtime.hall.name")
     venue_name = serializers.CharField(source="showtime.hall.venue.name")
-    seats = BookedSeat(many=True, source="lines")
+    seats = BookedSeat(many=True, source="lines", help_text="Every seat it sold, cancelled ones included.")
+    payment = BookingPayment(source="order", allow_null=True)
+    cancellable_until = serializers.DateTimeField(help_text="Seats may be cancelled online until then.")
+
+
+class CancelResult(Shape):  # from services.cancellations.CancelResult
+    detail = serializers.CharField()
+    seat_ids = _ids(help_text="The seats cancelled now (empty: they were cancelled already).")
+    refund = _Money("refund", help_text="What is given back for them, in `currency` (0 when nothing was paid).")
+    currency = serializers.CharField()
 
 
 # --- staff --------------------------------------------------------------------------------------------------

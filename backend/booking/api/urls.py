@@ -28,6 +28,7 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/me/", views.MeView.as_view(), name="me"),
     path("bookings/", views.BookingListView.as_view(), name="bookings"),
+    path("bookings/<str:reference>/cancel/", views.BookingCancelView.as_view(), name="booking-cancel"),
     path("orders/", views.OrderCreateView.as_view(), name="orders"),
     path("orders/<str:reference>/", views.OrderDetailView.as_view(), name="order"),
     path("orders/<str:reference>/pay/", views.OrderPayView.as_view(), name="order-pay"),

@@ -28,6 +28,7 @@ from booking.selectors.orders import user_order
 from booking.selectors.schedule import upcoming_showtimes, user_bookings
 from booking.services.accounts import api_token_for, register_user
 from booking.services.bookings import confirm_booking
+from booking.services.cancellations import cancel_booking
 from booking.services.holds import hold_seats, release_holds
 from booking.services.orders import OrderSeat, create_order, handle_payment_webhook, pay_order
 from http_infra.throttling import SeatWriteThrottle, seat_write_window
@@ -409,3 +410,30 @@ class PaymentWebhookView(AnonymousView):
     def post(self, request, provider: str):
         outcome = handle_payment_webhook(provider_name=provider, body=request.body, headers=request.headers)
         return Response(shapes.Detail.render({"detail": outcome}))
+
+
+class BookingCancelView(APIView):
+    throttle_scope = "book"
+
+    @extend_schema(
+        operation_id="cancel_booking",
+        summary="Cancel your booking, or some of its seats: back on sale at once, what was paid refunded",
+        request=s.CancelSerializer,
+        responses={
+            200: shapes.CancelResult,
+            **doc.errors(
+                *doc.WRITE_ERRORS,
+                401,
+                403,
+                404,
+                409,
+                429,
+                not_found="No such booking of yours (`booking_not_found`), or seats not part of it (`seat_not_found`).",
+                order_conflict="`cancellation_closed` (the showtime is too close), `lock_timeout`",
+            ),
+        },
+    )
+    def post(self, request, reference: str):
+        data = s.validated_input(s.CancelSerializer, request)
+        result = cancel_booking(user=request.user, reference=reference, seat_ids=data.get("seat_ids"))
+        return Response(shapes.CancelResult.render(result))

@@ -14,16 +14,18 @@ _AUDIT_CHECKS = {
     "seat sold more than once": """
         SELECT ss.showtime_id, ss.seat_id FROM booking_bookingseat bs
         JOIN booking_showseat ss ON ss.id = bs.show_seat_id
+        WHERE bs.cancelled_at IS NULL
         GROUP BY 1, 2 HAVING count(*) > 1""",
     "booked seat without a booking line": """
         SELECT ss.showtime_id, ss.seat_id FROM booking_showseat ss
         WHERE ss.status = 'booked'
-          AND NOT EXISTS (SELECT 1 FROM booking_bookingseat bs WHERE bs.show_seat_id = ss.id)""",
+          AND NOT EXISTS (SELECT 1 FROM booking_bookingseat bs
+                          WHERE bs.show_seat_id = ss.id AND bs.cancelled_at IS NULL)""",
     "booking line on a seat not booked for its showtime": """
         SELECT ss.showtime_id, ss.seat_id FROM booking_bookingseat bs
         JOIN booking_showseat ss ON ss.id = bs.show_seat_id
         JOIN booking_booking b ON b.id = bs.booking_id
-        WHERE ss.status <> 'booked' OR ss.showtime_id <> b.showtime_id""",
+        WHERE bs.cancelled_at IS NULL AND (ss.status <> 'booked' OR ss.showtime_id <> b.showtime_id)""",
     "held seat without holder or expiry": """
         SELECT showtime_id, seat_id FROM booking_showseat
         WHERE status = 'held' AND (held_by_id IS NULL OR held_until IS NULL)""",
@@ -43,10 +45,16 @@ _AUDIT_CHECKS = {
 _MONEY_CHECKS = {
     "booked seat without exactly one line of a paid or box-office order": """
         SELECT ss.showtime_id, ss.seat_id FROM booking_showseat ss
-        JOIN booking_bookingseat bs ON bs.show_seat_id = ss.id
+        JOIN booking_bookingseat bs ON bs.show_seat_id = ss.id AND bs.cancelled_at IS NULL
         WHERE (SELECT count(*) FROM booking_order o JOIN booking_orderline l ON l.order_id = o.id
                WHERE o.booking_id = bs.booking_id AND o.status IN ('paid', 'box_office')
-                 AND l.seat_id = ss.seat_id) <> 1""",
+                 AND l.seat_id = ss.seat_id AND l.cancelled_at IS NULL) <> 1""",
+    "cancelled order line whose seat is still booked by that order": """
+        SELECT o.showtime_id, l.seat_id FROM booking_orderline l
+        JOIN booking_order o ON o.id = l.order_id
+        JOIN booking_bookingseat bs ON bs.booking_id = o.booking_id AND bs.cancelled_at IS NULL
+        JOIN booking_showseat ss ON ss.id = bs.show_seat_id AND ss.seat_id = l.seat_id
+        WHERE l.cancelled_at IS NOT NULL""",
     "order whose total is not the sum of its lines": """
         SELECT o.id, NULL FROM booking_order o
         WHERE o.total <> COALESCE((SELECT sum(l.amount) FROM booking_orderline l WHERE l.order_id = o.id), 0)""",
@@ -124,7 +132,7 @@ def audit_invariants(*, now: datetime, showtime_ids: list[int]) -> dict:
             JOIN booking_showseat ss ON ss.id = bs.show_seat_id
             JOIN booking_booking b ON b.id = bs.booking_id
             JOIN auth_user u ON u.id = b.user_id
-            WHERE ss.showtime_id = ANY(%(ids)s)
+            WHERE ss.showtime_id = ANY(%(ids)s) AND bs.cancelled_at IS NULL
             """,
             {"ids": showtime_ids},
         )

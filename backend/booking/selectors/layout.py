@@ -27,7 +27,8 @@ SELECT st.starts_at, m.title, h.name, v.name, COALESCE(st.hold_ttl_seconds, %(de
        (SELECT COALESCE(SUM(lv.version), 0) FROM booking_layoutversion lv WHERE lv.showtime_id = st.id),
        (SELECT MIN(ss.held_until) FROM booking_showseat ss
          WHERE ss.showtime_id = st.id AND {live_hold_sql("ss")}),
-       v.currency, h.plan_revision, boxoffice_pricing_json(st.id), st.box_office_payment,
+       v.currency, h.plan_revision, (SELECT pr.revision FROM boxoffice_pricing_revision pr WHERE pr.id = 1),
+       st.box_office_payment,
        ARRAY(SELECT ss.seat_id FROM booking_showseat ss
               WHERE ss.held_by_id = %(user_id)s AND ss.showtime_id = st.id
                 AND {live_hold_sql("ss")} ORDER BY ss.seat_id),
@@ -108,3 +109,10 @@ def seat_statuses(*, showtime_id: int, now: datetime) -> tuple[int, str]:
         cursor.execute(_SEAT_STATUS_SQL, {"showtime_id": showtime_id, "now": now})
         seat_count, codes = cursor.fetchone()
     return seat_count, codes or ""
+
+
+def pricing_json(*, showtime_id: int) -> str:
+    """The showtime's categories and price list as JSON text (boxoffice_pricing_json, pricing.sql)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT boxoffice_pricing_json(%s)", [showtime_id])
+        return cursor.fetchone()[0]

@@ -1,7 +1,8 @@
 """Schedule reads: upcoming showtimes with live seat counts, a hall's free slots, a user's bookings."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -45,15 +46,30 @@ def hall_is_busy(*, hall_id: int, starts_at: datetime, ends_at: datetime, ignore
 
 
 def user_bookings(*, user) -> list[Booking]:
-    """The user's bookings, newest first, with their showtime and seats."""
-    return list(
+    """The user's bookings, newest first, with their showtime, seats (cancelled ones included, each with
+    its `amount` from the order) and order, and `cancellable_until`: the showtime's cancellation cutoff."""
+    bookings = list(
         Booking.objects.filter(user=user)
-        .select_related("showtime__movie", "showtime__hall__venue")
+        .select_related("showtime__movie", "showtime__hall__venue", "order")
         .prefetch_related(
             Prefetch(
                 "lines",
                 queryset=BookingSeat.objects.select_related("show_seat__seat").order_by("show_seat__seat_id"),
-            )
+            ),
+            "order__lines",
         )
         .order_by("-created_at", "-pk")
     )
+    for booking in bookings:
+        order = getattr(booking, "order", None)
+        prices = {line.seat_id: line.amount for line in order.lines.all()} if order else {}
+        for line in booking.lines.all():
+            line.amount = prices.get(line.show_seat.seat_id)
+        booking.cancellable_until = cancellation_cutoff(booking.showtime)
+    return bookings
+
+
+def cancellation_cutoff(showtime: Showtime) -> datetime:
+    """Until when a moviegoer may cancel (boxoffice_cancel_seats enforces the same rule)."""
+    minutes = showtime.cancellation_cutoff_minutes
+    return showtime.starts_at - timedelta(minutes=settings.CANCELLATION_CUTOFF_MINUTES if minutes is None else minutes)

@@ -417,3 +417,97 @@ BEGIN
     RETURN QUERY SELECT 'ok', v_seats, v_id;
 END
 $$;
+
+-- Cancel seats of a booking (p_seat_ids NULL: all of them) and put them back on sale: the booking's lines and
+-- its order's lines are marked cancelled (they stay on record), the seats become available with a
+-- `cancelled` history event and a layout version bump, and what was paid for them (their order lines'
+-- amounts, when the order was paid) is recorded as one Refund, added to the order's amount_refunded; the
+-- order is `cancelled` once none of its seats is left. Seats already cancelled are skipped: cancelling
+-- twice changes nothing the second time. p_enforce_cutoff: a moviegoer may cancel only until the
+-- showtime's cutoff (staff may cancel any time). Lock order as for confirm: the user's lock, the order row,
+-- the seat rows in primary-key order, the layout version slot.
+-- Outcomes: ok (seat_ids: those cancelled now, possibly none) | not_found | seat_not_found | cancellation_closed.
+CREATE OR REPLACE FUNCTION boxoffice_cancel_seats(
+    p_booking bigint, p_seat_ids bigint[], p_actor bigint, p_now timestamptz, p_enforce_cutoff boolean,
+    p_default_cutoff_minutes integer, p_reason text, p_lock_timeout text, p_lock_ns integer
+) RETURNS TABLE (outcome text, seat_ids bigint[], refund_id bigint, refund_amount numeric)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    v_user bigint;
+    v_showtime bigint;
+    v_starts timestamptz;
+    v_cutoff integer;
+    v_order bigint;
+    v_order_status text;
+    v_booked bigint[];
+    v_unknown bigint[];
+    v_seats bigint[];
+    v_pks bigint[];
+    v_amount numeric;
+    v_refund bigint;
+BEGIN
+    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    SELECT b.user_id, b.showtime_id, st.starts_at,
+           COALESCE(st.cancellation_cutoff_minutes, p_default_cutoff_minutes)
+    INTO v_user, v_showtime, v_starts, v_cutoff
+    FROM booking_booking b JOIN booking_showtime st ON st.id = b.showtime_id WHERE b.id = p_booking;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::bigint, NULL::numeric;
+        RETURN;
+    END IF;
+    IF p_enforce_cutoff AND p_now >= v_starts - make_interval(mins => v_cutoff) THEN
+        RETURN QUERY SELECT 'cancellation_closed', p_seat_ids, NULL::bigint, NULL::numeric;
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(p_lock_ns, v_user::integer);
+    SELECT o.id, o.status INTO v_order, v_order_status FROM booking_order o WHERE o.booking_id = p_booking FOR UPDATE;
+
+    SELECT array_agg(ss.seat_id ORDER BY ss.seat_id) INTO v_booked
+    FROM booking_bookingseat line JOIN booking_showseat ss ON ss.id = line.show_seat_id
+    WHERE line.booking_id = p_booking;
+    v_unknown := ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE NOT s = ANY(v_booked));
+    IF cardinality(v_unknown) > 0 THEN
+        RETURN QUERY SELECT 'seat_not_found', v_unknown, NULL::bigint, NULL::numeric;
+        RETURN;
+    END IF;
+
+    -- The live lines to cancel, their seat rows locked in primary-key order.
+    SELECT array_agg(locked.seat_id), array_agg(locked.id) INTO v_seats, v_pks
+    FROM (
+        SELECT ss.id, ss.seat_id FROM booking_showseat ss
+        JOIN booking_bookingseat line ON line.show_seat_id = ss.id
+        WHERE line.booking_id = p_booking AND line.cancelled_at IS NULL
+          AND (p_seat_ids IS NULL OR ss.seat_id = ANY(p_seat_ids))
+        ORDER BY ss.id
+        FOR UPDATE OF ss
+    ) locked;
+    IF v_pks IS NULL THEN  -- nothing left to cancel: a repeat changes nothing
+        RETURN QUERY SELECT 'ok', ARRAY[]::bigint[], NULL::bigint, 0::numeric;
+        RETURN;
+    END IF;
+
+    UPDATE booking_bookingseat SET cancelled_at = p_now
+    WHERE booking_id = p_booking AND show_seat_id = ANY(v_pks) AND cancelled_at IS NULL;
+    IF v_order IS NOT NULL THEN
+        SELECT COALESCE(sum(l.amount), 0) INTO v_amount FROM booking_orderline l
+        WHERE l.order_id = v_order AND l.seat_id = ANY(v_seats) AND l.cancelled_at IS NULL;
+        IF v_order_status <> 'paid' THEN
+            v_amount := 0;  -- a box-office order was not paid: nothing to give back
+        END IF;
+        IF v_amount > 0 THEN
+            INSERT INTO booking_refund (order_id, amount, provider_refund_id, reason, created_at, by_id)
+            VALUES (v_order, v_amount, '', p_reason, p_now, p_actor) RETURNING id INTO v_refund;
+        END IF;
+        UPDATE booking_orderline SET cancelled_at = p_now, refund_id = v_refund
+        WHERE order_id = v_order AND seat_id = ANY(v_seats) AND cancelled_at IS NULL;
+        UPDATE booking_order o
+        SET amount_refunded = o.amount_refunded + v_amount,
+            status = CASE WHEN EXISTS (SELECT 1 FROM booking_orderline l WHERE l.order_id = o.id AND l.cancelled_at IS NULL)
+                          THEN o.status ELSE 'cancelled' END
+        WHERE o.id = v_order;
+    END IF;
+    PERFORM boxoffice_change_seats(v_pks, 'cancelled', p_actor, p_now, 'available', NULL, NULL, NULL, v_showtime);
+    RETURN QUERY SELECT 'ok', v_seats, v_refund, COALESCE(v_amount, 0);
+END
+$$;

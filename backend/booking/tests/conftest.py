@@ -66,6 +66,7 @@ def clear_process_caches() -> None:
 
     for cache in (authentication._cache, layout_rendering._seat_plans, layout_rendering._public_seats_cache):
         cache.clear()
+    layout_rendering._pricing_json.cache_clear()
     board.drop()
 
 

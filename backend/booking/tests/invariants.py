@@ -14,6 +14,7 @@ def assert_booking_invariants() -> None:
             """
             SELECT ss.showtime_id, ss.seat_id, count(*) FROM booking_bookingseat bs
             JOIN booking_showseat ss ON ss.id = bs.show_seat_id
+            WHERE bs.cancelled_at IS NULL
             GROUP BY 1, 2 HAVING count(*) > 1
             """
         )
@@ -21,7 +22,7 @@ def assert_booking_invariants() -> None:
         cursor.execute(
             """
             SELECT ss.id FROM booking_showseat ss
-            LEFT JOIN booking_bookingseat bs ON bs.show_seat_id = ss.id
+            LEFT JOIN booking_bookingseat bs ON bs.show_seat_id = ss.id AND bs.cancelled_at IS NULL
             WHERE ss.status = 'booked' AND bs.id IS NULL
             """
         )
@@ -31,7 +32,7 @@ def assert_booking_invariants() -> None:
             SELECT bs.id FROM booking_bookingseat bs
             JOIN booking_showseat ss ON ss.id = bs.show_seat_id
             JOIN booking_booking b ON b.id = bs.booking_id
-            WHERE ss.status <> 'booked' OR ss.showtime_id <> b.showtime_id
+            WHERE bs.cancelled_at IS NULL AND (ss.status <> 'booked' OR ss.showtime_id <> b.showtime_id)
             """
         )
         assert cursor.fetchall() == [], "a booking line points at a seat that is not booked for its showtime"

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from booking import payments
-from booking.models import Showtime
+from booking.models import Order, Showtime
 from booking.payments.test_provider import SUCCEEDS
 from booking.services.holds import hold_seats
 from booking.services.orders import OrderSeat, create_order, pay_order
@@ -55,3 +55,20 @@ def test_the_box_office_can_be_turned_off_per_showtime(admin_client, showtime):
 
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     assert Showtime.objects.get(pk=showtime.pk).box_office_payment is False
+
+
+def test_staff_cancel_bookings_with_a_reason_and_see_the_refund(admin_client, paid_order, showtime):
+    url = reverse("admin:booking_booking_changelist")
+    action = {"action": "cancel_selected", "_selected_action": [paid_order.booking_id]}
+
+    refused = admin_client.post(url, action, follow=True)
+    assert "Give a reason" in refused.content.decode()
+    assert Order.objects.get(pk=paid_order.pk).status == "paid"
+
+    done = admin_client.post(url, {**action, "reason": "projector broken"}, follow=True)
+
+    assert "Cancelled 2 seats; refunded 20.00" in done.content.decode()
+    order = Order.objects.get(pk=paid_order.pk)
+    assert (order.status, order.amount_refunded) == ("cancelled", Decimal("20.00"))
+    refunds = admin_client.get(reverse("admin:booking_refund_changelist"), {"owed": "no"})
+    assert "Staff: projector broken" in refunds.content.decode()

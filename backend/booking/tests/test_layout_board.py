@@ -28,7 +28,7 @@ def header(**changes) -> LayoutHeader:
         "next_expiry": None,
         "currency": "EUR",
         "plan_revision": 0,
-        "pricing": "[]",
+        "pricing_revision": 0,
         "box_office_payment": True,
     }
     return LayoutHeader(**{**values, **changes})

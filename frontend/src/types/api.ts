@@ -29,8 +29,8 @@ export type HoldResponse = Schemas['HoldResult'];
 /** POST /api/release-seat/. */
 export type ReleaseResponse = Schemas['ReleaseResult'];
 
-/** An item of GET /api/bookings/: the booking with its show and seats spelled out. */
-export type Booking = Schemas['BookingDetail'];
+/** An item of GET /api/bookings/: the booking with its show, seats and payment spelled out. */
+export type Booking = BookingDetail;
 /** The booking POST /api/book-seat/ answers with: ids only, no show or seat details. */
 export type BookingSummary = Schemas['BookingSummary'];
 /** POST /api/book-seat/. */
@@ -53,3 +53,14 @@ export type PayRequest = Schemas['PayRequest'];
 export type PaymentMethod = Schemas['MethodEnum'];
 /** What the test provider's card form sends. */
 export type CardDetails = Schemas['CardRequest'];
+
+/** A seat of a booking (`BookingDetail.seats`), cancelled ones included. */
+export type BookedSeat = Schemas['BookedSeat'];
+/** How a booking was paid (its order): `box_office` is to pay on arrival; `cancelled`: every seat cancelled. */
+export type BookingPayment = Schemas['BookingPayment'];
+/** An item of GET /api/bookings/. */
+export type BookingDetail = Schemas['BookingDetail'];
+/** The body of POST /api/bookings/{reference}/cancel/ (`seat_ids` omitted: the whole booking). */
+export type CancelRequest = Schemas['CancelRequest'];
+/** POST /api/bookings/{reference}/cancel/. */
+export type CancelResult = Schemas['CancelResult'];

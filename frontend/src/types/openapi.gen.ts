@@ -129,6 +129,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bookings/{reference}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel your booking, or some of its seats: back on sale at once, what was paid refunded */
+        post: operations["cancel_booking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hall-layout/{show_id}/": {
         parameters: {
             query?: never;
@@ -377,11 +394,19 @@ export interface components {
             id: number;
             row: string;
             number: number;
+            /** @description What it cost (its order line), in `payment.currency`. */
+            readonly amount: string | null;
+            /**
+             * Format: date-time
+             * @description Set once the seat was cancelled.
+             */
+            cancelled_at: string | null;
         };
         BookingDetail: {
             /** @description 10 characters, Crockford base32. */
             reference: string;
             show_id: number;
+            /** @description The seats still booked (cancelled ones are only in `seats`). */
             seat_ids: number[];
             /** Format: date-time */
             created_at: string;
@@ -390,8 +415,39 @@ export interface components {
             starts_at: string;
             hall_name: string;
             venue_name: string;
+            /** @description Every seat it sold, cancelled ones included. */
             seats: components["schemas"]["BookedSeat"][];
+            payment: components["schemas"]["BookingPayment"] | null;
+            /**
+             * Format: date-time
+             * @description Seats may be cancelled online until then.
+             */
+            cancellable_until: string;
         };
+        BookingPayment: {
+            /**
+             * @description paid; box_office: to pay on arrival; cancelled: every seat cancelled.
+             *
+             *     * `paid` - paid
+             *     * `box_office` - box_office
+             *     * `cancelled` - cancelled
+             */
+            status: components["schemas"]["BookingPaymentStatusEnum"];
+            currency: string;
+            /** @description A decimal string with the currency's own decimals: "8.50" (EUR), "1500" (JPY). */
+            readonly total: string;
+            /** @description A decimal string with the currency's own decimals: "8.50" (EUR), "1500" (JPY). */
+            readonly amount_paid: string;
+            /** @description A decimal string with the currency's own decimals: "8.50" (EUR), "1500" (JPY). */
+            readonly amount_refunded: string;
+        };
+        /**
+         * @description * `paid` - paid
+         *     * `box_office` - box_office
+         *     * `cancelled` - cancelled
+         * @enum {string}
+         */
+        BookingPaymentStatusEnum: "paid" | "box_office" | "cancelled";
         BookingSummary: {
             /** @description 10 characters, Crockford base32. */
             reference: string;
@@ -399,6 +455,18 @@ export interface components {
             seat_ids: number[];
             /** Format: date-time */
             created_at: string;
+        };
+        CancelRequest: {
+            /** @description Some of the booking's seats; omitted: all of them. */
+            seat_ids?: number[];
+        };
+        CancelResult: {
+            detail: string;
+            /** @description The seats cancelled now (empty: they were cancelled already). */
+            seat_ids: number[];
+            /** @description What is given back for them, in `currency` (0 when nothing was paid). */
+            readonly refund: string;
+            currency: string;
         };
         /** @description What the test provider's card form sends (never stored, never logged). */
         CardRequest: {
@@ -1116,6 +1184,103 @@ export interface operations {
             };
             /** @description Signed in but not allowed (`permission_denied`), or a session write without its CSRF token (`csrf_failed`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancel_booking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelResult"];
+                };
+            };
+            /** @description Invalid input: `invalid` / a field's code with `errors` per field, `parse_error` (malformed JSON), `bad_request` (malformed Content-Length). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong/expired token (`not_authenticated`, `authentication_failed`); on sign-in, a wrong username or password (`invalid_credentials`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in but not allowed (`permission_denied`), or a session write without its CSRF token (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such booking of yours (`booking_not_found`), or seats not part of it (`seat_not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `cancellation_closed` (the showtime is too close), `lock_timeout`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 64 KB (`request_too_large`), refused before parsing. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -44,9 +44,16 @@ def test_bookings_one_item_per_reference_with_its_show_and_seats(user_api, showt
     assert item["hall_name"] == showtime.hall.name
     assert item["venue_name"] == showtime.hall.venue.name
     assert item["seats"] == [
-        {"id": seats[0], "row": "A", "number": 1},
-        {"id": seats[2], "row": "A", "number": 3},
+        {"id": seats[0], "row": "A", "number": 1, "amount": "10.00", "cancelled_at": None},
+        {"id": seats[2], "row": "A", "number": 3, "amount": "10.00", "cancelled_at": None},
     ]
+    assert item["payment"] == {  # book-seat: a box-office order at the listed prices
+        "status": "box_office",
+        "currency": "EUR",
+        "total": "20.00",
+        "amount_paid": "0.00",
+        "amount_refunded": "0.00",
+    }
     assert by_reference[second["reference"]]["seat_ids"] == [seats[1]]
     # Newest first.
     assert [i["reference"] for i in items] == [b.reference for b in Booking.objects.order_by("-created_at", "-pk")]

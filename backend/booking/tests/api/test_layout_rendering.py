@@ -204,13 +204,13 @@ def test_the_body_is_these_exact_bytes(small_show, user, other_user, settings):
 
 def test_the_public_seats_are_read_once_per_version_and_expiry(small_show, user, other_user, django_assert_num_queries):
     showtime, seats = small_show
-    with django_assert_num_queries(3):  # the state, the seat states, the seat plan
+    with django_assert_num_queries(4):  # the state, the seat states, the seat plan, the price list
         _answer(showtime, user)
     with django_assert_num_queries(1):  # another caller, same version: the state only
         _answer(showtime, other_user)
 
     hold_seats(user=other_user, showtime_id=showtime.pk, seat_ids=[seats[0]])
-    with django_assert_num_queries(2):  # a new version: the seat states again; the plan is kept
+    with django_assert_num_queries(2):  # a new version: the seat states again; the plan and prices are kept
         body = orjson.loads(_answer(showtime, user).body)
     assert body["seats"][0]["status"] == "held"
 
@@ -230,3 +230,19 @@ def test_a_hall_that_gained_seats_has_its_plan_read_again(small_show, user):
         ("B", 2),
         ("B", 3),
     ]
+
+
+def test_the_price_list_is_read_once_per_pricing_revision(small_show, user, django_assert_num_queries):
+    from decimal import Decimal
+
+    from booking.services.pricing import set_showtime_prices
+
+    showtime, _ = small_show
+    _answer(showtime, user)
+    standard = showtime.hall.categories.get()
+
+    set_showtime_prices(showtime=showtime, prices={(standard, default_ticket_type()): Decimal("7.25")})
+
+    with django_assert_num_queries(2):  # the state (a new pricing revision), then the price list again
+        body = orjson.loads(_answer(showtime, user).body)
+    assert body["categories"][0]["price"] == "7.25"

@@ -41,7 +41,8 @@ CONFIG = {
             # "Each seat once" is a rule on the objects' seat_id that a schema cannot state (uniqueItems
             # compares whole objects); a card is required only for `method: card` (stated in words), a
             # schema-valid card may be declined (402), and a webhook without a valid signature is a 400.
-            "include-operation-id": ["create_order", "pay_order", "payment_webhook"],
+            # A booking reference the fuzzer makes up is not one of the caller's (404).
+            "include-operation-id": ["create_order", "pay_order", "payment_webhook", "cancel_booking"],
             "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "402", "404", "409"]}},
         },
         {

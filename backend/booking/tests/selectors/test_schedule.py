@@ -97,7 +97,7 @@ def test_user_bookings_are_the_users_own_newest_first_with_lines_in_seat_order(
     # Newest by creation time, not by id: make the first booking the newest one.
     Booking.objects.filter(pk=older.pk).update(created_at=newer.created_at + timedelta(seconds=1))
 
-    with django_assert_num_queries(2):  # the bookings, then every line with its seat
+    with django_assert_num_queries(3):  # the bookings with their orders, every line with its seat, the order lines
         bookings = user_bookings(user=user)
         seen = [
             (b.pk, b.showtime.movie.title, b.showtime.hall.venue.name, [ln.show_seat.seat_id for ln in b.lines.all()])

@@ -98,3 +98,34 @@ def test_a_webhook_replayed_ten_times_at_once_changes_the_order_once():
     assert PaymentEvent.objects.count() == 1
     assert Booking.objects.count() == 1
     assert_booking_invariants()
+
+
+def test_a_cancellation_racing_a_new_hold_of_the_same_seat_leaves_exactly_one_owner():
+    from booking.models import ShowSeat
+    from booking.services.cancellations import cancel_booking
+
+    show = make_showtime()
+    seats = seat_ids_of(show)
+    buyer = UserFactory()
+    newcomers = [UserFactory() for _ in range(8)]
+    for round_number, newcomer in enumerate(newcomers):
+        seat = seats[round_number]
+        hold_seats(user=buyer, showtime_id=show.pk, seat_ids=[seat])
+        order = create_order(user=buyer, showtime_id=show.pk, seats=[OrderSeat(seat, None)])
+        pay_order(user=buyer, reference=order.reference, method="card", card=card(SUCCEEDS))
+
+        cancelled, held = run_together(
+            [
+                lambda ref=order.reference: cancel_booking(user=buyer, reference=ref),
+                lambda n=newcomer, s=seat: hold_seats(user=n, showtime_id=show.pk, seat_ids=[s]),
+            ]
+        )
+
+        assert not isinstance(cancelled, Exception), cancelled
+        state = ShowSeat.objects.get(showtime=show, seat_id=seat)
+        if isinstance(held, Exception):  # the hold came first and saw the seat sold
+            assert held.code in {"seat_unavailable", "lock_timeout"}
+            assert state.status == "available"
+        else:  # the hold came after the cancellation: the newcomer owns it, nobody else
+            assert (state.status, state.held_by_id) == ("held", newcomer.pk)
+        assert_booking_invariants()
