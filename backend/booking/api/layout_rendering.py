@@ -120,7 +120,13 @@ def _remember(cache: OrderedDict, key: int, value) -> None:
 
 
 def _encode_seat(
-    seat_id: int, row: str, number: int, category_id: int, status: str, held_until: str | None = None
+    seat_id: int,
+    row: str,
+    number: int,
+    category_id: int,
+    status: str,
+    held_until: str | None = None,
+    booked_by_me: bool = False,
 ) -> bytes:
     return orjson.dumps(
         {
@@ -131,6 +137,7 @@ def _encode_seat(
             "status": status,
             "held_by_me": held_until is not None,
             "held_until": held_until,
+            "booked_by_me": booked_by_me,
         }
     )
 
@@ -174,12 +181,16 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
     """The layout body for the caller `state` was read for, as JSON bytes."""
     public = _public_seats(state, now)
     seats = public.joined  # most callers hold nothing here: the seat list is joined once per version
-    if state.my_holds:
+    if state.my_holds or state.my_bookings:
         encoded = list(public.encoded)
         for seat_id, held_until in state.my_holds.items():
             index = public.plan.position.get(seat_id)
             if index is not None:
                 encoded[index] = _encode_seat(*public.plan.seats[index], "held", isoformat_utc(held_until))
+        for seat_id in state.my_bookings:
+            index = public.plan.position.get(seat_id)
+            if index is not None:
+                encoded[index] = _encode_seat(*public.plan.seats[index], "booked", booked_by_me=True)
         seats = b",".join(encoded)
     header = orjson.dumps(
         {

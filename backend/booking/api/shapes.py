@@ -197,6 +197,7 @@ class LayoutSeat(Shape):
     )
     held_by_me = serializers.BooleanField()
     held_until = serializers.DateTimeField(allow_null=True, help_text="Set on the caller's own holds only.")
+    booked_by_me = serializers.BooleanField(help_text="A seat the caller has bought (and not cancelled).")
 
 
 class LayoutPrice(Shape):

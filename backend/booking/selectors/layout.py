@@ -21,7 +21,7 @@ from booking.exceptions import ShowtimeNotFound
 from booking.layout_board import LayoutHeader, board
 from booking.seat_state import live_hold_sql
 
-# The first eleven columns are LayoutHeader's fields, in its order; then the caller's holds.
+# The first eleven columns are LayoutHeader's fields, in its order; then the caller's holds and bookings.
 _LAYOUT_STATE_SQL = f"""
 SELECT st.starts_at, m.title, h.name, v.name, COALESCE(st.hold_ttl_seconds, %(default_ttl)s),
        (SELECT COALESCE(SUM(lv.version), 0) FROM booking_layoutversion lv WHERE lv.showtime_id = st.id),
@@ -34,7 +34,11 @@ SELECT st.starts_at, m.title, h.name, v.name, COALESCE(st.hold_ttl_seconds, %(de
                 AND {live_hold_sql("ss")} ORDER BY ss.seat_id),
        ARRAY(SELECT ss.held_until FROM booking_showseat ss
               WHERE ss.held_by_id = %(user_id)s AND ss.showtime_id = st.id
-                AND {live_hold_sql("ss")} ORDER BY ss.seat_id)
+                AND {live_hold_sql("ss")} ORDER BY ss.seat_id),
+       ARRAY(SELECT ss.seat_id FROM booking_booking b
+              JOIN booking_bookingseat bs ON bs.booking_id = b.id AND bs.cancelled_at IS NULL
+              JOIN booking_showseat ss ON ss.id = bs.show_seat_id
+              WHERE b.user_id = %(user_id)s AND b.showtime_id = st.id)
 FROM booking_showtime st
 JOIN booking_movie m ON m.id = st.movie_id
 JOIN booking_hall h ON h.id = st.hall_id
@@ -70,6 +74,7 @@ class LayoutState:
     user_id: int | None  # the caller (None: anonymous)
     header: LayoutHeader  # what every caller shares; its next_expiry is when the layout changes unwritten
     my_holds: dict[int, datetime]  # the caller's live holds: seat id -> held_until
+    my_bookings: frozenset[int]  # the seats the caller has bought (not cancelled)
 
 
 def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
@@ -85,7 +90,7 @@ def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
         row = cursor.fetchone()
     if row is None:
         raise ShowtimeNotFound()
-    *shared, my_seat_ids, my_until = row
+    *shared, my_seat_ids, my_until, my_booked = row
     header = LayoutHeader(*shared)  # the query's columns are in LayoutHeader's field order
     board.remember(showtime_id, header, read_at_generation=generation)
     return LayoutState(
@@ -93,6 +98,7 @@ def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
         user_id=user_id,
         header=header,
         my_holds=dict(zip(my_seat_ids, my_until, strict=True)),
+        my_bookings=frozenset(my_booked),
     )
 
 

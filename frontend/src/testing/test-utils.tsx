@@ -44,7 +44,7 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export const STANDARD_CATEGORY_ID = 1;
 
 export function seat(id: number, row: string, number: number, extra: Partial<Seat> = {}): Seat {
-  return { id, row, number, category: STANDARD_CATEGORY_ID, status: 'available', held_by_me: false, held_until: null, ...extra };
+  return { id, row, number, category: STANDARD_CATEGORY_ID, status: 'available', held_by_me: false, held_until: null, booked_by_me: false, ...extra };
 }
 
 /**

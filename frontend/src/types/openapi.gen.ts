@@ -577,6 +577,8 @@ export interface components {
              * @description Set on the caller's own holds only.
              */
             held_until: string | null;
+            /** @description A seat the caller has bought (and not cancelled). */
+            booked_by_me: boolean;
         };
         /**
          * @description * `available` - available

@@ -81,7 +81,7 @@ def test_layout_shape(api, showtime, seats, settings):
     ]
     assert [seat["id"] for seat in body["seats"]] == seats
     for seat in body["seats"]:
-        assert set(seat) == {"id", "row", "number", "category", "status", "held_by_me", "held_until"}
+        assert set(seat) == {"id", "row", "number", "category", "status", "held_by_me", "held_until", "booked_by_me"}
         assert seat["category"] == standard.pk
         assert seat["status"] == "available"
         assert seat["held_by_me"] is False
@@ -150,6 +150,7 @@ def test_layout_anonymous_sees_no_holder_details(api, user_api, showtime, seats)
         "status": "held",
         "held_by_me": False,
         "held_until": None,
+        "booked_by_me": False,
     }
 
 
@@ -417,3 +418,19 @@ def test_layout_amounts_are_in_the_currencys_own_decimals(api, showtime):
 
     assert body["currency"] == "JPY"
     assert body["categories"][0]["price"] == "1500"
+
+
+def test_layout_marks_the_callers_own_booked_seats_as_theirs(user_api, other_api, api, showtime, seats):
+    hold(user_api, showtime, seats[:2])
+    book(user_api, showtime, seats[:2])
+    hold(other_api, showtime, [seats[2]])
+    book(other_api, showtime, [seats[2]])
+
+    mine = _seats_by_id(_get(user_api, showtime))
+    theirs = _seats_by_id(_get(other_api, showtime))
+    anonymous = _seats_by_id(_get(api, showtime))
+
+    assert [mine[s]["booked_by_me"] for s in seats[:3]] == [True, True, False]
+    assert [theirs[s]["booked_by_me"] for s in seats[:3]] == [False, False, True]
+    assert not any(seat["booked_by_me"] for seat in anonymous.values())
+    assert {mine[s]["status"] for s in seats[:3]} == {"booked"}

@@ -167,8 +167,8 @@ def test_the_body_is_these_exact_bytes(small_show, user, other_user, settings):
 
     standard = showtime.hall.categories.get()
 
-    def seat(seat_id, row, number, status, held_until=None):
-        held = {"held_by_me": held_until is not None, "held_until": held_until}
+    def seat(seat_id, row, number, status, held_until=None, booked_by_me=False):
+        held = {"held_by_me": held_until is not None, "held_until": held_until, "booked_by_me": booked_by_me}
         return {"id": seat_id, "row": row, "number": number, "category": standard.pk, "status": status, **held}
 
     header = {
@@ -194,7 +194,7 @@ def test_the_body_is_these_exact_bytes(small_show, user, other_user, settings):
     }
     public = [seat(a1, "A", 1, "booked"), seat(a2, "A", 2, "held")]
     public += [seat(b1, "B", 1, "available"), seat(b2, "B", 2, "held")]
-    mine = [*public[:3], seat(b2, "B", 2, "held", mine_until)]
+    mine = [seat(a1, "A", 1, "booked", booked_by_me=True), *public[1:3], seat(b2, "B", 2, "held", mine_until)]
     theirs = [public[0], seat(a2, "A", 2, "held", theirs_until), *public[2:]]
 
     assert _answer(showtime, user).body == orjson.dumps({**header, "seats": mine})

@@ -51,10 +51,10 @@ def test_cancel_one_seat_of_a_paid_booking_at_desktop(browser, live_server):  # 
     booking = paid_booking(buyer, show, [first, second])
     context, page = signed_in_page(browser, live_server.url, buyer.username)
     try:
-        # The seat map, seen first (and cached by the app): both seats booked.
+        # The seat map, seen first (and cached by the app): both seats booked, by this moviegoer.
         page.goto(f"/shows/{show.pk}")
         for seat_id in (first, second):
-            expect(seat(page, seat_id)).to_have_attribute("data-status", "booked")
+            expect(seat(page, seat_id)).to_have_attribute("data-status", "booked-by-me")
 
         # My bookings (in the app, so the seat map's cached layout is still there): what was paid.
         page.get_by_role("link", name="My bookings").click()
@@ -91,7 +91,7 @@ def test_cancel_one_seat_of_a_paid_booking_at_desktop(browser, live_server):  # 
         # The seat map of that showtime: the cancelled seat is available again, the other still booked.
         card.get_by_role("link", name="View hall").click()
         expect(seat(page, first)).to_have_attribute("data-status", "available")
-        expect(seat(page, second)).to_have_attribute("data-status", "booked")
+        expect(seat(page, second)).to_have_attribute("data-status", "booked-by-me")
         snap(page, "5-seat-free-again")
     finally:
         context.close()

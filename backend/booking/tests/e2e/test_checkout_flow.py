@@ -5,8 +5,10 @@ At desktop width a moviegoer picks two Premium seats and one Standard seat and s
 checks out (keyboard: the heading takes the focus, Escape goes back to the map and the focus to Checkout),
 makes the Standard seat a Child ticket and sees the total follow, pays with a card that is declined (and is
 told so next to the Pay button, the seats still held), then with a good card on the same order, and sees the
-confirmation with the booking reference and the total paid; the map then shows the seats booked. At 390 px a
-phone checks out with the card the bank answers later: "Waiting for your bank…", then the confirmation once
+confirmation with the booking reference and the total paid; the map then shows the seats booked and marked
+as theirs ("Yours"). Then, in My bookings, they cancel one Premium seat, are told the refund (14.00 EUR) before
+confirming and after, and back on the map that seat is available again, the other two still theirs. At 390 px
+a phone checks out with the card the bank answers later: "Waiting for your bank…", then the confirmation once
 the provider's webhook has arrived. Screenshots land in test-artifacts/ at the repository root.
 """
 
@@ -15,7 +17,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from booking.models import Booking, Order, Seat, SeatCategory, ShowSeat
+from booking.models import Booking, Order, Refund, Seat, SeatCategory, ShowSeat
 from booking.services.pricing import default_ticket_type, ensure_ticket_type, recategorise_rows, set_showtime_prices
 from booking.tests.conftest import make_showtime
 from booking.tests.e2e.test_seat_map_flow import ARTIFACTS, ONE_POLL, PHONE, browser, seat, signed_in_page  # noqa: F401
@@ -54,7 +56,7 @@ def fill_card(page: Page, number: str) -> None:
     page.get_by_label("CVC").fill("123")
 
 
-def test_checkout_declined_then_paid_at_desktop(browser, live_server):  # noqa: F811
+def test_checkout_declined_then_paid_then_one_seat_cancelled_at_desktop(browser, live_server):  # noqa: F811
     show, premium = premium_showtime(rows=4, seats_per_row=8)
     standard = show.hall.categories.get(name="Standard")
     adult, child = default_ticket_type(), ensure_ticket_type(name="Child", sort_order=5)
@@ -121,21 +123,54 @@ def test_checkout_declined_then_paid_at_desktop(browser, live_server):  # noqa: 
         expect(booked_seats).to_contain_text("Row A, seat 3 · Premium · Adult")
         expect(booked_seats).to_contain_text("Row B, seat 4 · Standard · Child")
         reference = page.get_by_test_id("booking-reference").inner_text().strip()
-        for seat_pk in chosen:
-            expect(seat(page, seat_pk)).to_have_attribute("data-status", "booked", timeout=ONE_POLL + 3_000)
         snap(page, "desktop-3-confirmed")
+
+        # The map marks the three seats as this moviegoer's: not just "booked", and said in the legend.
+        for seat_pk in chosen:
+            expect(seat(page, seat_pk)).to_have_attribute("data-status", "booked-by-me", timeout=ONE_POLL + 3_000)
+        expect(seat(page, chosen[0])).to_have_accessible_name("Row A, seat 3, Premium, €14.00, your seat")
+        expect(page.get_by_role("list", name="Seat legend")).to_contain_text("Yours")
+        page.get_by_role("button", name="Book more seats").click()  # the confirmation dismissed: the map alone
+        expect(seat(page, chosen[2])).to_have_attribute("data-status", "booked-by-me")
+        snap(page, "desktop-4-yours")
+        page.locator(".seat-map-card").screenshot(path=str(ARTIFACTS / "checkout-desktop-4-yours-map.png"))
+
+        # My bookings: cancel one Premium seat, told the refund before and after confirming.
+        page.get_by_role("link", name="My bookings").click()
+        card = page.get_by_test_id(f"booking-{reference}")
+        expect(card.get_by_test_id("payment-summary")).to_have_text("Total paid: €35.50")
+        card.get_by_role("button", name="Cancel seats").click()
+        expect(card.get_by_test_id("refund-preview")).to_have_text("You will be refunded €35.50.")
+        card.get_by_role("checkbox", name="Row A, seat 4, €14.00").uncheck()
+        card.get_by_role("checkbox", name="Row B, seat 4, €7.50").uncheck()
+        expect(card.get_by_test_id("refund-preview")).to_have_text("You will be refunded €14.00.")
+        card.get_by_role("button", name="Continue").click()
+        expect(card.get_by_test_id("confirm-refund")).to_have_text("You will be refunded €14.00.")
+        card.get_by_role("button", name="Yes, cancel 1 seat").click()
+        expect(card.get_by_test_id("cancel-result")).to_have_text("Cancelled 1 seat; €14.00 refunded.")
+        expect(card.get_by_test_id("payment-summary")).to_have_text("Total paid: €35.50 · Refunded so far: €14.00")
+        snap(page, "desktop-5-cancelled")
+
+        # Back on the map: the cancelled seat is available again, the other two still this moviegoer's.
+        card.get_by_role("link", name="View hall").click()
+        expect(seat(page, chosen[0])).to_have_attribute("data-status", "available")
+        for seat_pk in chosen[1:]:
+            expect(seat(page, seat_pk)).to_have_attribute("data-status", "booked-by-me")
+        expect(page.get_by_role("list", name="Seat legend")).to_contain_text("Yours")
+        snap(page, "desktop-6-seat-free-again")
     finally:
         context.close()
 
     booking = Booking.objects.get(reference=reference)
     assert booking.user_id == buyer.pk
     order = Order.objects.get(booking=booking)
-    assert (order.status, order.total, order.amount_paid, order.attempts) == (
-        Order.Status.PAID,
-        Decimal("35.50"),
-        Decimal("35.50"),
-        2,
-    )
+    assert (order.total, order.amount_paid, order.attempts) == (Decimal("35.50"), Decimal("35.50"), 2)
+    assert order.status == Order.Status.PAID  # two seats still booked
+    refund = Refund.objects.get(order=order)
+    assert refund.amount == Decimal("14.00")
+    assert refund.provider_refund_id  # sent to the provider
+    assert ShowSeat.objects.get(showtime=show, seat_id=chosen[0]).status == ShowSeat.Status.AVAILABLE
+    assert ShowSeat.objects.filter(showtime=show, seat_id__in=chosen[1:], status=ShowSeat.Status.BOOKED).count() == 2
     assert Order.objects.filter(user=buyer).count() == 1  # the declined card was retried on the same order
     assert {(line.seat_id, line.ticket_type_id) for line in order.lines.all()} == {
         (chosen[0], adult.pk),
@@ -180,7 +215,7 @@ def test_checkout_at_phone_width_waits_for_the_bank(browser, live_server, settin
         snap(page, "phone-3-confirmed")
         reference = page.get_by_test_id("booking-reference").inner_text().strip()
         for seat_pk in chosen:
-            expect(seat(page, seat_pk)).to_have_attribute("data-status", "booked", timeout=ONE_POLL + 3_000)
+            expect(seat(page, seat_pk)).to_have_attribute("data-status", "booked-by-me", timeout=ONE_POLL + 3_000)
     finally:
         context.close()
 

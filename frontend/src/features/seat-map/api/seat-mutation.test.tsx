@@ -61,7 +61,7 @@ describe('seat mutations', () => {
     expect(requests.at(-1)!.headers.get('If-None-Match')).toBeNull();
   });
 
-  it('paying an order marks its seats booked, refetches the map in full and refreshes my bookings', async () => {
+  it('paying an order marks its seats booked by me, refetches the map in full and refreshes my bookings', async () => {
     const line = { seat_id: 5, row: 'B', number: 1, category: 'Standard', ticket_type_id: 1, ticket_type: 'Adult', amount: '10.00' };
     const paid = makeOrder({ status: 'paid', amount_paid: '10.00', booking_reference: 'ORD1234567', lines: [line] });
     const { requests } = mockFetch(() => json(200, paid));
@@ -69,7 +69,7 @@ describe('seat mutations', () => {
     await act(() => result.current.mutateAsync({ order: paid, payment: { method: 'box_office' } }));
     expect(requests[0]!.url).toBe('/api/orders/ORD1234567/pay/');
     expect(requests[0]!.body).toEqual({ method: 'box_office' });
-    expect(statusOf(layoutOf(client), 5)).toMatchObject({ status: 'booked', held_by_me: false, held_until: null });
+    expect(statusOf(layoutOf(client), 5)).toMatchObject({ status: 'booked', booked_by_me: true, held_by_me: false, held_until: null });
     expect(layoutOf(client).counts).toEqual({ available: 11, held: 0, booked: 1 });
     expect(invalidate).toHaveBeenCalledWith({ queryKey: bookingsQueryKey });
   });

@@ -18,12 +18,12 @@ export function payOrder({ order, payment }: PayOrderInput): Promise<Order> {
   return api.post<Order>(`/api/orders/${encodeURIComponent(order.reference)}/pay/`, payment);
 }
 
-/** A booked order (paid, or to pay at the box office): its seats show booked now, the next poll confirms. */
+/** A booked order (paid, or to pay at the box office): its seats show booked (by you) now, the next poll confirms. */
 export function applyBookedOrder(queryClient: QueryClient, order: Order) {
   if (order.status !== 'paid' && order.status !== 'box_office') return;
   const seatIds = order.lines.map((l) => l.seat_id);
   queryClient.setQueryData<HallLayout>(hallLayoutQueryKey(order.show_id), (old) =>
-    patchLayout(old, seatIds, (s) => ({ ...s, status: 'booked', held_by_me: false, held_until: null })),
+    patchLayout(old, seatIds, (s) => ({ ...s, status: 'booked', booked_by_me: true, held_by_me: false, held_until: null })),
   );
   void refetchHallLayout(queryClient, order.show_id, true);
   void queryClient.invalidateQueries({ queryKey: bookingsQueryKey });

@@ -73,7 +73,7 @@ type Server = ReturnType<typeof fakeBackend>['server'];
 function booked(server: Server, order: Order, status: 'paid' | 'box_office' = 'paid', code = 200): Response {
   server.updateSeats(
     order.lines.map((l) => l.seat_id),
-    { status: 'booked', held_by_me: false, held_until: null } satisfies Partial<Seat>,
+    { status: 'booked', booked_by_me: true, held_by_me: false, held_until: null } satisfies Partial<Seat>,
   );
   const amountPaid = status === 'paid' ? order.total : '0.00';
   return json(code, { ...order, status, amount_paid: amountPaid, booking_reference: order.reference });
@@ -163,10 +163,12 @@ describe('Checkout', () => {
     expect(seats).toHaveTextContent(`Row B, seat 1 · Standard · Child${eur('7.20')}`);
     expect(screen.getByTestId('order-total')).toHaveTextContent(`Total paid: ${eur('32.50')}`);
     expect(screen.getByRole('heading', { name: 'You’re booked!' })).toHaveFocus();
-    // Back on the map, the seats are booked.
+    // Back on the map, the seats are booked, and marked as yours (in the legend too).
     expect(screen.queryByTestId('checkout')).not.toBeInTheDocument();
-    await waitFor(() => expect(screen.getByTestId('seat-1')).toHaveAttribute('data-status', 'booked'));
-    expect(screen.getByTestId('seat-5')).toHaveAttribute('data-status', 'booked');
+    await waitFor(() => expect(screen.getByTestId('seat-1')).toHaveAttribute('data-status', 'booked-by-me'));
+    expect(screen.getByTestId('seat-5')).toHaveAttribute('data-status', 'booked-by-me');
+    expect(screen.getByTestId('seat-5')).toHaveAccessibleName(/, your seat$/);
+    expect(within(screen.getByRole('list', { name: 'Seat legend' })).getByText('Yours')).toBeInTheDocument();
   });
 
   it('on a declined card says so by the Pay button, keeps the form, and pays the same order again', async () => {
@@ -230,7 +232,7 @@ describe('Checkout', () => {
     expect(await screen.findByTestId('booking-reference', {}, { timeout: 5_000 })).toHaveTextContent('ORD1');
     expect(calls('GET', '/api/orders/ORD1/')).toHaveLength(2);
     expect(calls('POST', '/api/orders/ORD1/pay/')).toHaveLength(1);
-    await waitFor(() => expect(screen.getByTestId('seat-2')).toHaveAttribute('data-status', 'booked'));
+    await waitFor(() => expect(screen.getByTestId('seat-2')).toHaveAttribute('data-status', 'booked-by-me'));
   });
 
   it('explains a payment that arrived after the seats were sold, and refunded in full', async () => {

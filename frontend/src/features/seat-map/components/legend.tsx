@@ -6,13 +6,17 @@ const ITEMS: { view: SeatView; text: string }[] = [
   { view: 'selected', text: 'Selected' },
   { view: 'held-by-me', text: 'Held by you' },
   { view: 'held', text: 'Held by others' },
-  { view: 'booked', text: 'Booked' },
 ];
+const YOURS = { view: 'booked-by-me', text: 'Yours' } as const;
+const BOOKED = { view: 'booked', text: 'Booked' } as const;
 const NOT_FOR_SALE = { view: 'not-for-sale', text: 'Not for sale' } as const;
 
-/** What each seat state looks like; "Not for sale" only when this show has such seats. */
-export function Legend({ notForSale = false }: { notForSale?: boolean }) {
-  const items = notForSale ? [...ITEMS, NOT_FOR_SALE] : ITEMS;
+/**
+ * What each seat state looks like; "Yours" (seats you booked) and "Not for sale" only when this show
+ * has such seats.
+ */
+export function Legend({ yours = false, notForSale = false }: { yours?: boolean; notForSale?: boolean }) {
+  const items = [...ITEMS, ...(yours ? [YOURS] : []), BOOKED, ...(notForSale ? [NOT_FOR_SALE] : [])];
   return (
     <ul className="legend" aria-label="Seat legend">
       {items.map(({ view, text }) => (

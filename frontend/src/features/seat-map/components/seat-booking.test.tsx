@@ -42,7 +42,37 @@ describe('SeatBooking', () => {
     expect(screen.getByTestId('count-booked')).toHaveTextContent('1');
     expect(seatEl(2)).toHaveAttribute('data-status', 'booked');
     expect(seatEl(3)).toHaveAccessibleName(`Row A, seat 3, ${STANDARD}, held`);
-    expect(screen.getByRole('list', { name: 'Seat legend' })).toBeInTheDocument();
+    const legend = screen.getByRole('list', { name: 'Seat legend' });
+    expect(within(legend).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Available',
+      'Selected',
+      'Held by you',
+      'Held by others',
+      'Booked',
+    ]);
+  });
+
+  it('marks the seats I booked as mine, apart from seats booked by others, with "Yours" in the legend', async () => {
+    setup(makeLayout({}, { 2: { status: 'booked' }, 3: { status: 'booked', booked_by_me: true } }));
+    renderSeatBooking();
+    expect(await screen.findByRole('heading', { name: 'The Test Movie' })).toBeInTheDocument();
+    expect(seatEl(3)).toHaveAttribute('data-status', 'booked-by-me');
+    expect(seatEl(3)).toHaveClass('seat--booked-by-me');
+    expect(seatEl(3)).toHaveAccessibleName(`Row A, seat 3, ${STANDARD}, your seat`);
+    expect(seatEl(3)).toHaveAttribute('aria-disabled', 'true');
+    expect(seatEl(2)).toHaveAttribute('data-status', 'booked');
+    expect(seatEl(2)).toHaveAccessibleName(`Row A, seat 2, ${STANDARD}, booked`);
+    expect(screen.getByTestId('count-booked')).toHaveTextContent('2');
+    const legend = screen.getByRole('list', { name: 'Seat legend' });
+    expect(within(legend).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Available',
+      'Selected',
+      'Held by you',
+      'Held by others',
+      'Yours',
+      'Booked',
+    ]);
+    expect(within(legend).getByText('Yours')).toHaveAttribute('title', 'your seat');
   });
 
   it('shows the prices of every category and a running total of the selection', async () => {

@@ -75,7 +75,7 @@ export function SeatBooking({ showId }: { showId: number }) {
         <>
           <div className="card seat-map-card">
             <SeatMap seats={layout.seats} pricing={pricing} selected={selection.selected} onToggle={selection.toggle} />
-            <Legend notForSale={pricing.categories.some((c) => c.price === null)} />
+            <Legend yours={hall.bookedByMe} notForSale={pricing.categories.some((c) => c.price === null)} />
           </div>
 
           {/* Sticks to the bottom of the screen: prices and the total stay in view however long the hall. */}

@@ -1,13 +1,14 @@
 import { memo } from 'react';
 
 /** What a seat looks like to this viewer. */
-export type SeatView = 'available' | 'selected' | 'held-by-me' | 'held' | 'booked' | 'not-for-sale';
+export type SeatView = 'available' | 'selected' | 'held-by-me' | 'held' | 'booked-by-me' | 'booked' | 'not-for-sale';
 
 export const SEAT_VIEW_TEXT: Record<SeatView, string> = {
   available: 'available',
   selected: 'selected',
   'held-by-me': 'held by you',
   held: 'held',
+  'booked-by-me': 'your seat',
   booked: 'booked',
   'not-for-sale': 'not for sale',
 };

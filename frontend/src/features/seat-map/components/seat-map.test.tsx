@@ -12,6 +12,7 @@ const seats = [
   seat(4, 'B', 1, { status: 'held' }),
   seat(5, 'B', 2, { status: 'booked' }),
   seat(6, 'B', 4),
+  seat(7, 'C', 1, { status: 'booked', booked_by_me: true }),
 ];
 const pricing = pricingOf({ currency: 'EUR', categories: [category(1, 'Standard', '10.00')] });
 const eur = (amount: string) => formatMoney(amount, 'EUR');
@@ -31,6 +32,7 @@ describe('SeatMap', () => {
       [3, `Row A, seat 3, Standard, ${price}, held by you`, 'held-by-me', false],
       [4, `Row B, seat 1, Standard, ${price}, held`, 'held', false],
       [5, `Row B, seat 2, Standard, ${price}, booked`, 'booked', false],
+      [7, `Row C, seat 1, Standard, ${price}, your seat`, 'booked-by-me', false],
     ];
     for (const [id, label, status, pressed] of expectations) {
       const button = screen.getByTestId(`seat-${id}`);
@@ -42,6 +44,7 @@ describe('SeatMap', () => {
     }
     expect(screen.getByTestId('seat-4')).toHaveAttribute('aria-disabled', 'true');
     expect(screen.getByTestId('seat-5')).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByTestId('seat-7')).toHaveAttribute('aria-disabled', 'true');
     expect(screen.getByTestId('seat-1')).not.toHaveAttribute('aria-disabled');
   });
 
@@ -58,6 +61,7 @@ describe('SeatMap', () => {
     fireEvent.click(screen.getByTestId('seat-5'));
     fireEvent.click(screen.getByTestId('seat-4'));
     fireEvent.click(screen.getByTestId('seat-3'));
+    fireEvent.click(screen.getByTestId('seat-7'));
     expect(onToggle).not.toHaveBeenCalled();
     fireEvent.click(screen.getByTestId('seat-1'));
     expect(onToggle).toHaveBeenCalledWith(1);

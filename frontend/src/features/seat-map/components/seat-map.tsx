@@ -5,7 +5,7 @@ import { isForSale, isSelectable, type Pricing } from '../utils/pricing';
 import { SeatButton, type SeatView } from './seat-button';
 
 export function seatView(seat: Seat, selected: ReadonlySet<number>, forSale = true): SeatView {
-  if (seat.status === 'booked') return 'booked';
+  if (seat.status === 'booked') return seat.booked_by_me ? 'booked-by-me' : 'booked';
   if (seat.status === 'held') return seat.held_by_me ? 'held-by-me' : 'held';
   if (!forSale) return 'not-for-sale';
   return selected.has(seat.id) ? 'selected' : 'available';

@@ -2,10 +2,11 @@ import { useCallback, useMemo } from 'react';
 import { seatLabel } from '@/lib/format';
 import type { Seat } from '@/types/api';
 
-/** Lookups over the polled seats: by id, my holds and when the first of them ends. */
+/** Lookups over the polled seats: by id, my holds and when the first of them ends, whether I booked any. */
 export function useHallSeats(seats: Seat[] | undefined) {
   const seatsById = useMemo(() => new Map((seats ?? []).map((s) => [s.id, s])), [seats]);
   const heldByMe = useMemo(() => (seats ?? []).filter((s) => s.status === 'held' && s.held_by_me), [seats]);
+  const bookedByMe = useMemo(() => (seats ?? []).some((s) => s.status === 'booked' && s.booked_by_me), [seats]);
   // Earliest expiry among my live holds, straight from the server.
   const heldUntil = useMemo(() => {
     let min: string | null = null;
@@ -24,7 +25,7 @@ export function useHallSeats(seats: Seat[] | undefined) {
     [seatsById],
   );
 
-  return { seatsById, heldByMe, heldUntil, labelsFor };
+  return { seatsById, heldByMe, heldUntil, bookedByMe, labelsFor };
 }
 
 export type HallSeats = ReturnType<typeof useHallSeats>;
