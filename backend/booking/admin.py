@@ -34,9 +34,10 @@ from booking.money import display, fits_currency, minor_units
 from booking.selectors.orders import with_revenue
 from booking.selectors.pricing import showtime_prices
 from booking.selectors.schedule import hall_is_busy, with_seat_counts
-from booking.services.cancellations import cancel_booking_by_staff, send_owed_refunds
+from booking.services.cancellations import cancel_booking_by_staff
 from booking.services.holds import release_holds_by_admin
 from booking.services.pricing import recategorise_rows, recategorise_seats, save_ticket_type, set_showtime_prices
+from booking.services.refunds import send_owed_refunds
 from booking.services.showtimes import (
     add_new_seats_to_upcoming_showtimes,
     checked_schedule,

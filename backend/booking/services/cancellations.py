@@ -4,23 +4,20 @@ One statement (`boxoffice_cancel_seats`, seat_writes.sql) cancels the booking's 
 stay on record), puts the seats back on sale (a `cancelled` seat event, the layout version bumped) and
 records the refund; the refund is then sent to the provider that took the payment. A refund the provider
 could not be reached for stays recorded with no provider id: owed, and sent again by
-`send_owed_refunds` (the admin's action on refunds).
+`send_owed_refunds` (services/refunds.py; the admin's action on refunds).
 """
 
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
-from booking import payments
 from booking.exceptions import BookingNotFound, CancellationClosed, SeatNotFound
-from booking.models import Booking, Order, Refund
+from booking.models import Booking, Order
 from booking.services.locking import USER_LOCK_NAMESPACE, call_seat_function, lock_timeout
+from booking.services.refunds import send_refund
 from booking.services.seat_requests import normalise_seat_ids
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,14 +39,6 @@ def cancel_booking(*, user, reference: str, seat_ids: list[int] | None = None) -
 def cancel_booking_by_staff(*, staff_user, booking: Booking, reason: str) -> CancelResult:
     """Staff cancel a whole booking, whenever, with a reason (the admin's action)."""
     return _cancel(booking, None, actor_id=staff_user.pk, enforce_cutoff=False, reason=f"Staff: {reason}"[:200])
-
-
-def send_owed_refunds() -> int:
-    """Send every refund still owed (recorded, not confirmed by the provider). Returns how many went."""
-    sent = 0
-    for refund_id in Refund.objects.filter(provider_refund_id="").values_list("pk", flat=True):
-        sent += _send_refund(refund_id)
-    return sent
 
 
 def _cancel(booking: Booking, seat_ids, *, actor_id: int, enforce_cutoff: bool, reason: str) -> CancelResult:
@@ -77,25 +66,6 @@ def _cancel(booking: Booking, seat_ids, *, actor_id: int, enforce_cutoff: bool, 
     if outcome == "cancellation_closed":
         raise CancellationClosed(seat_ids=ids or [])
     if refund_id is not None:
-        _send_refund(refund_id)
+        send_refund(refund_id)
     currency = Order.objects.filter(booking=booking).values_list("currency", flat=True).first()
     return CancelResult(seat_ids=list(ids), refund=amount, currency=currency or booking.showtime.hall.venue.currency)
-
-
-def _send_refund(refund_id: int) -> int:
-    """Give a recorded refund back through the provider that took the payment; 1 if it went."""
-    refund = Refund.objects.select_related("order").get(pk=refund_id)
-    order, provider = refund.order, payments.provider()
-    if refund.provider_refund_id or order.provider != provider.name:
-        return 0  # sent already, or taken by a provider this process does not talk to
-    try:
-        provider_refund_id = provider.refund(
-            payment_id=order.provider_payment_id,
-            amount=refund.amount,
-            currency=order.currency,
-            idempotency_key=f"{order.reference}-refund-{refund.pk}",
-        )
-    except payments.ProviderError:
-        logger.warning("refund %s of order %s: provider unreachable, left owed", refund.pk, order.reference)
-        return 0
-    return Refund.objects.filter(pk=refund.pk, provider_refund_id="").update(provider_refund_id=provider_refund_id)

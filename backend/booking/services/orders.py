@@ -50,6 +50,7 @@ from booking.seat_state import live_hold_q
 from booking.selectors.pricing import listed_prices, showtime_prices
 from booking.services.bookings import new_booking_reference
 from booking.services.locking import USER_LOCK_NAMESPACE, call_seat_function, lock_timeout
+from booking.services.refunds import send_refund
 from booking.services.seat_requests import normalise_seat_ids
 
 Status = Order.Status
@@ -207,11 +208,9 @@ def settle_paid_order(*, order: Order, provider_name: str, payment_id: str | Non
     )
     if outcome != "seats_lost":
         return outcome
-    amount = order.total
-    refund_id = payments.provider().refund(
-        payment_id=payment_id, amount=amount, currency=order.currency, idempotency_key=f"{order.reference}-refund"
-    )
-    now = timezone.now()
+    # The money goes back, all of it: recorded with the decision, then sent (services/refunds.py), so a
+    # provider that cannot be reached leaves it owed, not lost.
+    amount, now = order.total, timezone.now()
     with transaction.atomic():
         refunded = Order.objects.filter(pk=order.pk, status=Status.PROCESSING).update(
             status=Status.REFUNDED,
@@ -222,14 +221,12 @@ def settle_paid_order(*, order: Order, provider_name: str, payment_id: str | Non
             amount_refunded=amount,
             paid_at=now,
         )
-        if refunded:
-            Refund.objects.create(
-                order=order,
-                amount=amount,
-                provider_refund_id=refund_id,
-                reason="Paid after its seats were sold to someone else.",
-                created_at=now,
-            )
+        if not refunded:
+            return "not_processing"
+        refund = Refund.objects.create(
+            order=order, amount=amount, reason="Paid after its seats were sold to someone else.", created_at=now
+        )
+    send_refund(refund.pk)
     return "refunded"
 
 

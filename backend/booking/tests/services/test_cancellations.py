@@ -20,10 +20,11 @@ from booking.models import (
 from booking.payments.base import ProviderError
 from booking.payments.test_provider import SUCCEEDS, TestCardProvider
 from booking.services.bookings import confirm_booking
-from booking.services.cancellations import cancel_booking, cancel_booking_by_staff, send_owed_refunds
+from booking.services.cancellations import cancel_booking, cancel_booking_by_staff
 from booking.services.holds import hold_seats
 from booking.services.orders import OrderSeat, create_order, pay_order
 from booking.services.pricing import default_ticket_type, set_showtime_prices
+from booking.services.refunds import send_owed_refunds
 from booking.tests.invariants import assert_booking_invariants
 
 pytestmark = pytest.mark.django_db

@@ -321,3 +321,28 @@ def test_another_users_order_is_not_found(showtime, seats, user):
     order = held_order(user, showtime, seats[:1])
     with pytest.raises(OrderNotFound):
         pay_order(user=UserFactory(), reference=order.reference, method="card", card=card(SUCCEEDS))
+
+
+def test_a_late_payment_whose_refund_cannot_reach_the_provider_is_refunded_later(
+    showtime, seats, user, other_user, settings
+):
+    from booking.services.refunds import send_owed_refunds
+
+    order = held_order(user, showtime, seats[:1])
+    pay_order(user=user, reference=order.reference, method="card", card=card(ASYNC_SUCCEEDS))
+    ShowSeat.objects.filter(showtime=showtime, seat_id=seats[0]).update(
+        held_until=timezone.now() - timedelta(seconds=1)
+    )
+    hold_seats(user=other_user, showtime_id=showtime.pk, seat_ids=seats[:1])
+    confirm_booking(user=other_user, showtime_id=showtime.pk, seat_ids=seats[:1])
+    settings.PAYMENT_PROVIDER = "booking.tests.services.test_cancellations.UnreachableRefunds"
+
+    assert deliver(succeeded_event(order)) == "applied"  # no 500: the refund is recorded, owed
+
+    order.refresh_from_db()
+    assert (order.status, order.amount_refunded) == ("refunded", order.total)
+    assert Refund.objects.get(order=order).provider_refund_id == ""
+    assert_booking_invariants()
+    settings.PAYMENT_PROVIDER = "booking.payments.test_provider.TestCardProvider"
+    assert send_owed_refunds() == 1
+    assert Refund.objects.get(order=order).provider_refund_id.startswith("re_test_")
