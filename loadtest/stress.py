@@ -15,6 +15,12 @@ Scenarios (each on a fresh hall + showtime created through the staff API, so run
   retry_storm   book with an Idempotency-Key, the same request fired several times at once: one booking.
   greedy        one user fires many concurrent holds on different seats: never more than the per-user cap.
   exhaustion    more clients than seats on a small hall: every seat sold once, the rest get clean 409s.
+  pay_race      declined card, then N simultaneous good-card payments per user: one charge, one booking.
+  cancel_churn  book, cancel part, rebook: refunds match, every seat sold at most once live.
+  best_available_herd
+                N users at once ask best available for 2-6 seats on a hall with aisles: every block adjacent
+                in one row segment (or two adjacent rows, when it says so), no_block only when no such block
+                is left, and the orphan audit: single seats left alone no more than the fallbacks explain.
 
 While a scenario runs, an observer polls the layout and checks that every hold and booking a client was
 granted shows up (held/booked) in the first poll that starts after the grant. After each scenario the
@@ -58,11 +64,12 @@ from urllib.parse import urlsplit
 import httpx
 
 SCENARIOS = [
-    "hot_seat", "flash_sale", "overlap", "hold_churn", "retry_storm", "greedy", "exhaustion", "pay_race", "cancel_churn"
+    "hot_seat", "flash_sale", "overlap", "hold_churn", "retry_storm", "greedy", "exhaustion", "pay_race",
+    "cancel_churn", "best_available_herd",
 ]  # fmt: skip
 CLEAN_409_CODES = {"seat_unavailable", "hold_limit", "lock_timeout", "show_started", "not_held"}
-# An order's conflicts that are not about particular seats (no seat_ids).
-ORDER_409_CODES = {"payment_in_progress", "order_expired", "order_not_payable", "box_office_unavailable"}
+# Conflicts that are not about particular seats (no seat_ids): an order's, and best available finding no block.
+ORDER_409_CODES = {"payment_in_progress", "order_expired", "order_not_payable", "box_office_unavailable", "no_block"}
 GOOD_CARD = {"number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123"}
 DECLINED_CARD = {**GOOD_CARD, "number": "4000 0000 0000 0002"}
 SEATS_PER_ROW = 20
@@ -94,6 +101,7 @@ PRESETS = {
     "pay_users": (30, 4),
     "pay_clicks": (5, 3),
     "cancel_users": (20, 4),
+    "herd_users": (100, 12),
     "scenario_timeout": (180.0, 40.0),
 }
 
@@ -238,6 +246,36 @@ def no_cookies() -> http.cookiejar.CookieJar:
 
 def parse_ts(value: str) -> float:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def _segments(place: dict) -> dict:
+    """(row, segment) -> its seat ids left to right, from the layout's seat places."""
+    runs: dict = defaultdict(list)
+    for seat_id, (row, segment, _column) in sorted(place.items(), key=lambda item: item[1]):
+        runs[(row, segment)].append(seat_id)
+    return runs
+
+
+def _largest_free_run(free: set[int], place: dict) -> int:
+    largest = 0
+    for run in _segments(place).values():
+        streak = 0
+        for seat_id in run:
+            streak = streak + 1 if seat_id in free else 0
+            largest = max(largest, streak)
+    return largest
+
+
+def _single_seats(free: set[int], place: dict) -> list[int]:
+    """Free seats with no free neighbour in their segment: what the no-single-seat rule prevents."""
+    singles = []
+    for run in _segments(place).values():
+        for i, seat_id in enumerate(run):
+            if len(run) > 1 and seat_id in free:
+                neighbours = run[max(0, i - 1) : i] + run[i + 1 : i + 2]
+                if not any(n in free for n in neighbours):
+                    singles.append(seat_id)
+    return singles
 
 
 # --- the HTTP client ---------------------------------------------------------------------------------------
@@ -514,17 +552,15 @@ class Stress:
         self.rng.shuffle(users)
         return users[:n]
 
-    async def new_showtime(self, name: str, seats: int, *, ttl: int | None = None) -> dict:
-        """A fresh hall of `seats` seats (rows of up to 20) with one showtime; returns its layout."""
+    async def new_showtime(self, name: str, seats: int, *, ttl: int | None = None, plan: str | None = None) -> dict:
+        """A fresh hall of `seats` seats (rows of up to 20, or the given hall plan) with one showtime; returns
+        its layout."""
         per_row = min(SEATS_PER_ROW, seats)
         rows = math.ceil(seats / per_row)
+        hall: dict[str, Any] = {"name": f"stress-{self.run_id}-{name}"}
+        hall |= {"plan": plan} if plan else {"rows": rows, "seats_per_row": per_row}
         r = await self.api.call(
-            "POST",
-            "/api/staff/halls/",
-            label="setup",
-            user=self.staff,
-            json_body={"name": f"stress-{self.run_id}-{name}", "rows": rows, "seats_per_row": per_row},
-            record=False,
+            "POST", "/api/staff/halls/", label="setup", user=self.staff, json_body=hall, record=False
         )
         if r.status != 201:
             raise SetupError(f"POST /api/staff/halls/: {r.status} {r.body}")
@@ -539,7 +575,7 @@ class Stress:
         if ttl is not None and r.body.get("hold_ttl_seconds") != ttl:
             raise SetupError(f"showtime created with hold_ttl_seconds={r.body.get('hold_ttl_seconds')}, not {ttl}")
         layout = await self.layout(r.body["id"], label="setup")
-        if len(layout["seats"]) != rows * per_row:
+        if len(layout["seats"]) != seats:
             raise SetupError(f"showtime {r.body['id']} has {len(layout['seats'])} seats, expected {rows * per_row}")
         return layout
 
@@ -1150,6 +1186,69 @@ class Stress:
             json_body={"method": "card", "card": card}, expect=expect,
         )  # fmt: skip
 
+    async def scenario_best_available_herd(self, start_observer, outcome, notes) -> None:
+        n = self.args.herd_users
+        users = await self.take_users(n)
+        rows = max(2, math.ceil(n * 4 / 20 * 0.6))  # ~60 % of the seats asked for: some parties find no block
+        plan = "\n".join(f"{chr(ord('A') + i)}: SSSS_SSSSSSSSSSSS_SSSS" for i in range(rows))
+        layout = await self.new_showtime("best", rows * 20, plan=plan)
+        ledger = Ledger(layout["show_id"], self.api.violations)
+        place = {s["id"]: (s["row"], s["segment"], s["column"]) for s in layout["seats"]}
+        barrier = asyncio.Barrier(n)
+        await start_observer(ledger)
+
+        async def party(user: User) -> tuple[int, Result]:
+            quantity = self.rng.randint(2, 6)
+            await barrier.wait()
+            r = await self.api.call(
+                "POST", "/api/hold-best-available/", label="hold-best-available", user=user,
+                json_body={"show_id": ledger.show_id, "quantity": quantity},
+            )  # fmt: skip
+            if r.status == 200:
+                ledger.held(user, sorted(r.body["seat_ids"]), r)
+            return quantity, r
+
+        results = await asyncio.gather(*(party(u) for u in users))
+        final = await self.layout(ledger.show_id, label="setup")
+        free = {s["id"] for s in final["seats"] if s["status"] == "available"}
+        fallbacks: dict[str, int] = defaultdict(int)
+        for quantity, r in results:
+            if r.status == 200:
+                fallbacks[r.body["fallback"]] += 1
+                self._check_block(r.body, quantity, place)
+            elif r.code == "no_block" and _largest_free_run(free, place) >= quantity:
+                self.api.violations.add("no_block", f"{quantity} seats refused, yet a block of them is still free")
+            elif r.code != "no_block":
+                self.api.violations.add("best available", f"{r.status} {r.body}")
+        singles = _single_seats(free, place)
+        allowed = 2 * fallbacks["single_seat"] + 4 * fallbacks["split_rows"]
+        if len(singles) > allowed:
+            self.api.violations.add(
+                "orphan audit",
+                f"{len(singles)} seats left alone, the fallbacks explain {allowed}: {sorted(singles)[:10]}",
+            )
+        notes.append(
+            f"{sum(fallbacks.values())} of {n} parties seated ({dict(fallbacks)}); {len(singles)} single seats left"
+        )
+        outcome.update(successes=sum(fallbacks.values()), label="parties seated")
+
+    def _check_block(self, body: dict, quantity: int, place: dict) -> None:
+        seats = sorted(place[i] for i in body["seat_ids"])
+        if len(seats) != quantity:
+            self.api.violations.add("best available", f"asked for {quantity}, got {body}")
+            return
+        runs = defaultdict(list)
+        for row, segment, column in seats:
+            runs[(row, segment)].append(column)
+        adjacent = all(cols == list(range(cols[0], cols[0] + len(cols))) for cols in runs.values())
+        rows = sorted({row for row, _ in runs})
+        if body["fallback"] == "split_rows":
+            ok = adjacent and len(runs) == 2 and len(rows) == 2 and ord(rows[1][-1]) - ord(rows[0][-1]) == 1
+        else:
+            ok = adjacent and len(runs) == 1
+        if not ok:
+            self.api.violations.add("best available", f"not a block ({body['fallback']}): {seats}")
+
     async def scenario_greedy(self, start_observer, outcome, notes) -> None:
         (user,) = await self.take_users(1)
         g = self.args.greedy_requests
@@ -1341,6 +1440,7 @@ async def amain(args: argparse.Namespace) -> int:
             "hot_seat": args.hot_clients, "flash_sale": args.clients, "overlap": 2 * args.pairs,
             "hold_churn": args.churn_users, "retry_storm": args.retry_users, "greedy": 1,
             "exhaustion": args.exhaustion_clients, "pay_race": args.pay_users, "cancel_churn": 2 * args.cancel_users,
+            "best_available_herd": args.herd_users,
         }  # fmt: skip
         pool = max(needs[name] for name in args.scenarios)
         t0 = time.perf_counter()

@@ -1,5 +1,5 @@
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django import forms
 from django.contrib import admin, messages
@@ -35,6 +35,7 @@ from booking.selectors.orders import with_revenue
 from booking.selectors.pricing import showtime_prices
 from booking.selectors.schedule import hall_is_busy, with_seat_counts
 from booking.services.cancellations import cancel_booking_by_staff
+from booking.services.hall_plans import parse_plan, plan_text, replace_hall_plan, sold_upcoming
 from booking.services.holds import release_holds_by_admin
 from booking.services.pricing import recategorise_rows, recategorise_seats, save_ticket_type, set_showtime_prices
 from booking.services.refunds import send_owed_refunds
@@ -105,7 +106,7 @@ class HallInline(admin.TabularInline):
 class VenueForm(forms.ModelForm):
     class Meta:
         model = Venue
-        fields = ["name", "city", "currency"]
+        fields = ["name", "city", "currency", "time_zone"]
 
     def clean_currency(self):
         currency = self.cleaned_data["currency"]
@@ -145,7 +146,26 @@ class VenueAdmin(admin.ModelAdmin):
 class HallForm(forms.ModelForm):
     class Meta:
         model = Hall
-        fields = ["venue", "name"]
+        fields = ["venue", "name", "focus_across", "focus_depth"]
+        help_texts = {
+            "focus_across": "Best available aims here: 0 = the left wall, 0.5 = the centre, 1 = the right wall.",
+            "focus_depth": "0 = the front row, 1 = the back row (about two thirds back is the sweet spot).",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("focus_across", "focus_depth"):  # empty: the model's default (the centre, two thirds back)
+            self.fields[name].required = False
+
+    def clean_focus_across(self):
+        return self._focus("focus_across")
+
+    def clean_focus_depth(self):
+        return self._focus("focus_depth")
+
+    def _focus(self, name):
+        value = self.cleaned_data.get(name)
+        return Hall._meta.get_field(name).default if value is None else value
 
     def clean_venue(self):
         venue = self.cleaned_data["venue"]
@@ -199,11 +219,35 @@ class SeatCategoryInline(admin.TabularInline):
     fields = ["name", "colour", "sort_order", "default_price"]
 
 
+class SeatForm(forms.ModelForm):
+    class Meta:
+        model = Seat
+        fields = ["row", "number", "column", "segment", "kind", "category"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A seat added by hand stands where its number says, in its row's one segment, unless told otherwise.
+        for name in ("column", "segment", "kind"):
+            self.fields[name].required = False
+        self.fields["column"].help_text = "Its place across the plan; empty: its number."
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("column") is None and cleaned.get("number") is not None:
+            cleaned["column"] = self.instance.column = cleaned["number"]
+        if cleaned.get("segment") is None:
+            cleaned["segment"] = self.instance.segment = 1
+        if not cleaned.get("kind"):
+            cleaned["kind"] = self.instance.kind = Seat.Kind.STANDARD
+        return cleaned
+
+
 class SeatInline(admin.TabularInline):
     model = Seat
+    form = SeatForm
     extra = 0
     ordering = ["row", "number"]
-    fields = ["row", "number", "category"]
+    fields = ["row", "number", "column", "segment", "kind", "category"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category")
@@ -271,6 +315,39 @@ class GenerateSeatsForm(forms.Form):
         return cleaned
 
 
+class HallPlanForm(forms.Form):
+    plan = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 60, "style": "font-family: monospace"}),
+        help_text="One line per row, front to back: <code>A: SSSS_SSSSSS_SSSS</code>. A letter is a seat of the "
+        "category with that initial (or name one: <code>X = Premium</code>), <code>@</code> a wheelchair space, "
+        "<code>+</code> a companion seat, <code>_</code> an aisle, <code>.</code> no seat.",
+    )
+
+    def __init__(self, *args, hall: Hall, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hall = hall
+
+    def clean_plan(self):
+        try:
+            self.seats = parse_plan(hall=self.hall, text=self.cleaned_data["plan"])
+        except BookingError as exc:
+            raise ValidationError(exc.detail) from exc
+        return self.cleaned_data["plan"]
+
+
+def plan_preview(seats) -> list[dict]:
+    """The parsed plan as rows of places for the admin's preview: each place a seat (its number, kind and
+    category colour) or a gap."""
+    rows: dict[str, dict[int, object]] = {}
+    for seat in seats:
+        rows.setdefault(seat.row, {})[seat.column] = seat
+    width = max(seat.column for seat in seats)
+    return [
+        {"label": label, "places": [places.get(column) for column in range(1, width + 1)]}
+        for label, places in rows.items()
+    ]
+
+
 class RecategoriseRowsForm(forms.Form):
     category = forms.ModelChoiceField(queryset=SeatCategory.objects.none(), help_text="Move the rows' seats here.")
     rows = forms.CharField(help_text="Rows and ranges of rows, such as A-C, F.")
@@ -327,6 +404,11 @@ class HallAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.recategorise_rows_view),
                 name="booking_hall_recategorise_rows",
             ),
+            path(
+                "<int:hall_id>/plan/",
+                self.admin_site.admin_view(self.plan_view),
+                name="booking_hall_plan",
+            ),
         ]
         return custom + super().get_urls()
 
@@ -351,6 +433,43 @@ class HallAdmin(admin.ModelAdmin):
                 return redirect(reverse("admin:booking_hall_change", args=[hall.pk]))
         context = {**self.admin_site.each_context(request), "hall": hall, "form": form, "title": "Generate seats"}
         return render(request, "admin/booking/hall/generate_seats.html", context)
+
+    def plan_view(self, request, hall_id):
+        """Replace the hall's seats with a plan: "Preview" shows it drawn with its counts, "Save" applies it."""
+        hall = self.get_object(request, str(hall_id))
+        if hall is None or not self.has_change_permission(request, hall):
+            return redirect("admin:booking_hall_changelist")
+        form = HallPlanForm(request.POST or None, hall=hall, initial={"plan": plan_text(hall=hall)})
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            if "save" in request.POST:
+                try:
+                    change = replace_hall_plan(hall=hall, text=form.cleaned_data["plan"])
+                except BookingError as exc:
+                    form.add_error(None, exc.detail)
+                else:
+                    self.message_user(
+                        request,
+                        f"{hall} now has {change.seats} seats: {change.added} added, {change.changed} moved or "
+                        f"changed, {change.removed} removed.",
+                        messages.SUCCESS,
+                    )
+                    return redirect(reverse("admin:booking_hall_change", args=[hall.pk]))
+            preview = {
+                "rows": plan_preview(form.seats),
+                "seats": len(form.seats),
+                "kinds": dict(Counter(seat.kind for seat in form.seats)),
+                "categories": sorted(Counter(seat.category.name for seat in form.seats).items()),
+            }
+        context = {
+            **self.admin_site.each_context(request),
+            "hall": hall,
+            "form": form,
+            "preview": preview,
+            "sold": sold_upcoming(hall=hall),
+            "title": "Hall plan",
+        }
+        return render(request, "admin/booking/hall/plan.html", context)
 
     def recategorise_rows_view(self, request, hall_id):
         hall = self.get_object(request, str(hall_id))
@@ -464,7 +583,7 @@ class MovieAdmin(admin.ModelAdmin):
 class ShowtimeForm(forms.ModelForm):
     class Meta:
         model = Showtime
-        fields = ["hall", "movie", "starts_at", "ends_at", "hold_ttl_seconds", "box_office_payment"]
+        fields = ["hall", "movie", "starts_at", "ends_at", "hold_ttl_seconds", "box_office_payment", "prevent_orphans"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -585,7 +704,17 @@ class ShowtimeAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return super().get_fields(request, obj)
-        return ["hall", "currency", "movie", "starts_at", "ends_at", "hold_ttl_seconds", "box_office_payment", "sells"]
+        return [
+            "hall",
+            "currency",
+            "movie",
+            "starts_at",
+            "ends_at",
+            "hold_ttl_seconds",
+            "box_office_payment",
+            "prevent_orphans",
+            "sells",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         # Moving a showtime to another hall would orphan its seat rows (and its prices' categories).
@@ -600,6 +729,7 @@ class ShowtimeAdmin(admin.ModelAdmin):
                 ends_at=obj.ends_at,
                 hold_ttl_seconds=obj.hold_ttl_seconds,
                 box_office_payment=obj.box_office_payment,
+                prevent_orphans=obj.prevent_orphans,
             )
             return
         created = create_showtime(
@@ -609,6 +739,7 @@ class ShowtimeAdmin(admin.ModelAdmin):
             ends_at=obj.ends_at,
             hold_ttl_seconds=obj.hold_ttl_seconds,
             box_office_payment=obj.box_office_payment,
+            prevent_orphans=obj.prevent_orphans,
         )
         obj.pk = created.pk
 

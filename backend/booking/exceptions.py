@@ -12,6 +12,7 @@ class BookingError(Exception):
     code = "booking_error"
     default_detail = "The request could not be completed."
     retry_after: int | None = None  # seconds; sent as Retry-After when set
+    extra: dict | None = None  # more named fields of the error body (schema.py's ErrorSerializer declares them)
 
     def __init__(
         self,
@@ -60,6 +61,41 @@ class CategoryNotSold(BookingError):
     status_code = 409
     code = "category_not_sold"
     default_detail = "This showtime does not sell some of these seats' categories."
+
+
+class OrphanSeat(BookingError):
+    """The hold would strand a single seat (booking/seat_selection.py): `seat_ids` names it, `suggestion` a
+    block of as many seats nearby that strands none (empty when there is none)."""
+
+    status_code = 409
+    code = "orphan_seat"
+
+    def __init__(self, *, seat_id: int, label: str, suggestion: Iterable[int]):
+        self.extra = {"suggestion": list(suggestion)}
+        detail = f"That would leave seat {label} on its own, and no one buys a single seat between taken ones."
+        if self.extra["suggestion"]:
+            detail += " Try the suggested seats instead."
+        super().__init__(detail, seat_ids=[seat_id])
+
+
+class CompanionSeat(BookingError):
+    status_code = 409
+    code = "companion_seat"
+    default_detail = "A companion seat is sold together with its wheelchair space until shortly before the showtime."
+
+
+class NoBlock(BookingError):
+    """Best available found no seats for the party: `largest_block` says how many adjacent seats there are."""
+
+    status_code = 409
+    code = "no_block"
+
+    def __init__(self, *, quantity: int, largest_block: int):
+        self.extra = {"largest_block": largest_block}
+        super().__init__(
+            f"There are no {quantity} seats together (nor split over two adjacent rows); "
+            f"the most seats together is {largest_block}."
+        )
 
 
 class HoldLimitReached(BookingError):

@@ -62,6 +62,8 @@ class LayoutHeader:
     plan_revision: int  # the hall's seat plan (rows, numbers, categories): moves when a seat changes
     pricing_revision: int  # moves with every change to categories, ticket types or price lists
     box_office_payment: bool  # whether an order may be paid at the box office
+    time_zone: str  # the venue's (IANA): showtimes are shown in it
+    prevent_orphans: bool  # the showtime's no-single-seat switch
 
 
 class LayoutBoard:

@@ -1,5 +1,8 @@
 """Boxoffice data model: where seats are, what is showing, and each seat's state per showtime."""
 
+from decimal import Decimal
+from zoneinfo import available_timezones
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
@@ -15,11 +18,18 @@ def _amount_field(**kwargs) -> models.DecimalField:
     return models.DecimalField(max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, **kwargs)
 
 
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone (an IANA name such as Europe/Berlin).")
+
+
 class Venue(models.Model):
     name = models.CharField(max_length=200)
     city = models.CharField(max_length=120)
     # What the venue sells in (ISO 4217): every price of its halls' categories and showtimes is in it.
     currency = models.CharField(max_length=3, choices=currency_choices, default="EUR")
+    # Where the venue is (IANA name): its showtimes are shown in this zone, labelled, whatever the viewer's.
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
 
     class Meta:
         ordering = ["name"]
@@ -35,10 +45,20 @@ class Hall(models.Model):
     # Bumped by a trigger (migration 0011) whenever a seat's row, number or category changes: the seat map
     # caches a hall's seat plan per process and rebuilds it when this moves.
     plan_revision = models.BigIntegerField(default=0, editable=False)
+    # Best available ranks blocks by their distance to this point of the plan: across 0 = the left wall,
+    # 1 = the right; depth 0 = the front row, 1 = the back row (booking/seat_selection.py).
+    focus_across = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.50"))
+    focus_depth = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.67"))
 
     class Meta:
         ordering = ["venue__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["venue", "name"], name="hall_unique_name_per_venue")]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "name"], name="hall_unique_name_per_venue"),
+            models.CheckConstraint(
+                condition=Q(focus_across__gte=0, focus_across__lte=1, focus_depth__gte=0, focus_depth__lte=1),
+                name="hall_focus_in_plan",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.venue.name} / {self.name}"
@@ -78,11 +98,25 @@ def _check_price(amount, currency: str, *, field: str) -> None:
 
 
 class Seat(models.Model):
-    """A physical seat. Its id is the `seat_id` clients send."""
+    """A physical seat. Its id is the `seat_id` clients send.
+
+    `row` and `number` are what is printed on the seat; `column` is where it stands in the hall plan
+    (rows may be offset, shorter or longer, and broken by aisles), and `segment` is which run of adjacent
+    seats of its row it belongs to, counted from the left: the unit of "seats together" and of the
+    no-single-seat rule (booking/seat_selection.py). Hall plans set both (services/hall_plans.py).
+    """
+
+    class Kind(models.TextChoices):
+        STANDARD = "standard"
+        WHEELCHAIR = "wheelchair", "wheelchair space"
+        COMPANION = "companion", "companion seat"
 
     hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="seats")
     row = models.CharField(max_length=8)
     number = models.PositiveSmallIntegerField()
+    column = models.PositiveSmallIntegerField()
+    segment = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STANDARD)
     # Exactly one category, of the seat's own hall (a trigger of migration 0011 refuses another hall's).
     category = models.ForeignKey(SeatCategory, on_delete=models.PROTECT, related_name="seats")
 
@@ -90,7 +124,14 @@ class Seat(models.Model):
         ordering = ["hall", "row", "number"]
         constraints = [
             models.UniqueConstraint(fields=["hall", "row", "number"], name="seat_unique_position"),
+            # Two seats never stand in one place of the plan.
+            models.UniqueConstraint(fields=["hall", "row", "column"], name="seat_unique_column"),
             models.CheckConstraint(condition=Q(number__gte=1), name="seat_number_positive"),
+            models.CheckConstraint(condition=Q(column__gte=1, segment__gte=1), name="seat_column_segment_positive"),
+        ]
+        indexes = [
+            # A segment's seats, which a hold under the no-single-seat rule locks together (seat_writes.sql).
+            models.Index(fields=["hall", "row", "segment"], name="seat_segment_idx"),
         ]
 
     def __str__(self):
@@ -132,6 +173,11 @@ class Showtime(models.Model):
     box_office_payment = models.BooleanField(default=True, help_text="Allow paying at the box office on arrival.")
     # Overrides CANCELLATION_CUTOFF_MINUTES: moviegoers may cancel until this long before the start.
     cancellation_cutoff_minutes = models.PositiveIntegerField(null=True, blank=True)
+    # The no-single-seat rule for every hold (booking/seat_selection.py): off by default, so clients that
+    # hold any free seat keep working; best available avoids single seats either way.
+    prevent_orphans = models.BooleanField(
+        default=False, help_text="Refuse holds that would leave a single free seat stranded in its row segment."
+    )
 
     class Meta:
         ordering = ["starts_at"]

@@ -240,6 +240,10 @@ TOKEN_CACHE_SECONDS = env("TOKEN_CACHE_SECONDS")
 # TEST_PAYMENT_WEBHOOK_DELAY seconds.
 # Moviegoers may cancel a booking until this long before the showtime starts (a showtime may override it).
 CANCELLATION_CUTOFF_MINUTES = env.int("CANCELLATION_CUTOFF_MINUTES", default=120)
+# A companion seat is sold only with its wheelchair space until this long before the showtime, then to anyone.
+COMPANION_RELEASE_MINUTES = env.int("COMPANION_RELEASE_MINUTES", default=60)
+# How often best available tries again when a concurrent buyer took its block first.
+BEST_AVAILABLE_ATTEMPTS = env.int("BEST_AVAILABLE_ATTEMPTS", default=4)
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="booking.payments.test_provider.TestCardProvider")
 PAYMENT_WEBHOOK_SECRET = env.str("PAYMENT_WEBHOOK_SECRET", default="")
 TEST_PAYMENT_WEBHOOK_DELAY = env.float("TEST_PAYMENT_WEBHOOK_DELAY", default=3.0)

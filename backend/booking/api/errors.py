@@ -59,6 +59,8 @@ def api_exception_handler(exc, context):
             body["seat_ids"] = exc.seat_ids
         if exc.errors:
             body["errors"] = exc.errors
+        if exc.extra:
+            body.update(exc.extra)
         response = Response(body, status=exc.status_code)
         if exc.retry_after is not None:
             response["Retry-After"] = str(exc.retry_after)

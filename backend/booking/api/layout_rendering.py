@@ -27,6 +27,7 @@ from booking.money import amount_text
 from booking.selectors.layout import (
     STATUS_BY_CODE,
     LayoutState,
+    SeatPlanRow,
     layout_state,
     pricing_json,
     seat_plan,
@@ -52,6 +53,8 @@ def _etag(showtime_id: int, header: LayoutHeader, user_id: int | None) -> str:
                 header.plan_revision,
                 header.pricing_revision,
                 header.box_office_payment,
+                header.time_zone,
+                header.prevent_orphans,
                 settings.MAX_SEATS_PER_HOLD,
             ),
         )
@@ -90,7 +93,7 @@ class _SeatPlan:
     its plan revision moves (a seat's row, number or category changed)."""
 
     revision: int  # the hall's plan revision it was read at
-    seats: list[tuple[int, str, int, int]]  # (id, row, number, category id) in display order
+    seats: list[SeatPlanRow]  # in display order
     position: dict[int, int]  # seat id -> display index
     display_index_by_id_order: list[int]  # k-th seat by id -> its display index
     encoded: dict[str, list[bytes]]  # status code -> every seat's JSON in that state, display order
@@ -120,19 +123,20 @@ def _remember(cache: OrderedDict, key: int, value) -> None:
 
 
 def _encode_seat(
-    seat_id: int,
-    row: str,
-    number: int,
-    category_id: int,
+    seat: SeatPlanRow,
     status: str,
     held_until: str | None = None,
     booked_by_me: bool = False,
 ) -> bytes:
+    seat_id, row, number, category_id, column, segment, kind = seat
     return orjson.dumps(
         {
             "id": seat_id,
             "row": row,
             "number": number,
+            "column": column,
+            "segment": segment,
+            "kind": kind,
             "category": category_id,
             "status": status,
             "held_by_me": held_until is not None,
@@ -150,7 +154,7 @@ def _seat_plan(showtime_id: int, revision: int) -> _SeatPlan:
         seats=seats,
         position=position,
         display_index_by_id_order=[position[seat_id] for seat_id in sorted(position)],
-        encoded={code: [_encode_seat(*seat, status) for seat in seats] for code, status in STATUS_BY_CODE.items()},
+        encoded={code: [_encode_seat(seat, status) for seat in seats] for code, status in STATUS_BY_CODE.items()},
     )
     _remember(_seat_plans, showtime_id, plan)
     return plan
@@ -186,11 +190,11 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
         for seat_id, held_until in state.my_holds.items():
             index = public.plan.position.get(seat_id)
             if index is not None:
-                encoded[index] = _encode_seat(*public.plan.seats[index], "held", isoformat_utc(held_until))
+                encoded[index] = _encode_seat(public.plan.seats[index], "held", isoformat_utc(held_until))
         for seat_id in state.my_bookings:
             index = public.plan.position.get(seat_id)
             if index is not None:
-                encoded[index] = _encode_seat(*public.plan.seats[index], "booked", booked_by_me=True)
+                encoded[index] = _encode_seat(public.plan.seats[index], "booked", booked_by_me=True)
         seats = b",".join(encoded)
     header = orjson.dumps(
         {
@@ -202,6 +206,8 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
             "hold_ttl_seconds": state.header.hold_ttl_seconds,
             "max_seats_per_hold": settings.MAX_SEATS_PER_HOLD,
             "box_office_payment": state.header.box_office_payment,
+            "time_zone": state.header.time_zone,
+            "prevent_orphans": state.header.prevent_orphans,
             "counts": public.counts,
         }
     )

@@ -26,6 +26,14 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.JSONField(), required=False, help_text="Per-field messages of a validation error."
     )
+    suggestion = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="`orphan_seat`: as many seats nearby that strand none (empty: there are none).",
+    )
+    largest_block = serializers.IntegerField(
+        required=False, help_text="`no_block`: the most adjacent free seats best available could give."
+    )
 
     class Meta:
         ref_name = "Error"

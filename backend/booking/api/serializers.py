@@ -170,6 +170,29 @@ class PaySerializer(serializers.Serializer):
         return attrs
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false only: "true", 1 and "yes" are refused."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class BestAvailableSerializer(serializers.Serializer):
+    show_id = StrictIntegerField(min_value=1, max_value=MAX_ID)
+    quantity = StrictIntegerField(min_value=1, max_value=settings.MAX_SEATS_PER_HOLD, help_text="The party's size.")
+    category = StrictIntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="Only seats of this category (an id of the layout's)."
+    )
+    accessible = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="Wheelchair spaces and their companion seats (a block with at least one wheelchair space); "
+        "otherwise they are left out.",
+    )
+
+
 class CancelSerializer(serializers.Serializer):
     seat_ids = serializers.ListField(
         child=StrictIntegerField(min_value=1, max_value=MAX_ID),

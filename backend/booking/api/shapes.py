@@ -142,6 +142,7 @@ class ShowtimeVenue(Shape):
     id = serializers.IntegerField()
     name = serializers.CharField()
     city = serializers.CharField()
+    time_zone = serializers.CharField(help_text="IANA name: show the showtime's times in it, labelled.")
 
 
 class PriceRange(Shape):
@@ -189,7 +190,14 @@ class LayoutCounts(SeatCounts):  # the same fields, under the layout's own name 
 class LayoutSeat(Shape):
     id = serializers.IntegerField(help_text="The `seat_id` to hold, book or release.")
     row = serializers.CharField()
-    number = serializers.IntegerField()
+    number = serializers.IntegerField(help_text="As printed on the seat.")
+    column = serializers.IntegerField(
+        help_text="Where it stands across the hall plan (1 = leftmost place): rows may be offset or have gaps."
+    )
+    segment = serializers.IntegerField(
+        help_text="Which run of adjacent seats of its row it is in (1 = leftmost), between aisles or walls."
+    )
+    kind = serializers.ChoiceField(choices=["standard", "wheelchair", "companion"])
     category = serializers.IntegerField(help_text="The `id` of its category in `categories`.")
     status = serializers.ChoiceField(
         choices=["available", "held", "booked"],
@@ -227,6 +235,10 @@ class HallLayout(Shape):
     hold_ttl_seconds = serializers.IntegerField()
     max_seats_per_hold = serializers.IntegerField()
     box_office_payment = serializers.BooleanField(help_text="Whether an order may be paid at the box office.")
+    time_zone = serializers.CharField(help_text="The venue's time zone (IANA): show `starts_at` in it.")
+    prevent_orphans = serializers.BooleanField(
+        help_text="Holds that would strand a single seat in its segment are refused (409 `orphan_seat`)."
+    )
     counts = LayoutCounts()
     currency = serializers.CharField(help_text="ISO 4217: every amount of this showtime is in it.")
     categories = LayoutCategory(many=True, help_text="The hall's seat categories in display order.")
@@ -289,6 +301,17 @@ class HoldResult(Shape):
     detail = serializers.CharField()
     held_until = serializers.DateTimeField(help_text="The earliest expiry among the requested seats.")
     seat_ids = _ids()
+
+
+class BestAvailableResult(Shape):
+    detail = serializers.CharField()
+    held_until = serializers.DateTimeField(help_text="When the hold ends.")
+    seat_ids = _ids()
+    fallback = serializers.ChoiceField(
+        choices=["none", "single_seat", "split_rows"],
+        help_text="`none`: adjacent seats in one row segment, stranding no single seat; `single_seat`: adjacent, "
+        "but leaving a single seat (nothing better was free); `split_rows`: two blocks in adjacent rows.",
+    )
 
 
 class ReleaseResult(Shape):
@@ -358,6 +381,7 @@ class BookingDetail(Shape):  # a booking spelled out for "my bookings", from sel
     starts_at = serializers.DateTimeField(source="showtime.starts_at")
     hall_name = serializers.CharField(source="showtime.hall.name")
     venue_name = serializers.CharField(source="showtime.hall.venue.name")
+    time_zone = serializers.CharField(source="showtime.hall.venue.time_zone", help_text="The venue's (IANA).")
     seats = BookedSeat(many=True, source="lines", help_text="Every seat it sold, cancelled ones included.")
     payment = BookingPayment(source="order", allow_null=True)
     cancellable_until = serializers.DateTimeField(help_text="Seats may be cancelled online until then.")
@@ -393,6 +417,7 @@ class AuditShowtime(Shape):
     held = serializers.IntegerField()
     expired_holds = serializers.IntegerField()
     available = serializers.IntegerField()
+    single_seats = serializers.IntegerField(help_text="Free seats left alone in their row segment (no free neighbour).")
 
 
 class Audit(Shape):  # from selectors.audit.audit_invariants

@@ -21,9 +21,21 @@ _ID = re.compile(r"[0-9]{1,19}")
 
 class HallInput(serializers.Serializer):
     name = StrictCharField(max_length=120)
-    rows = StrictIntegerField(min_value=1, max_value=702)
-    seats_per_row = StrictIntegerField(min_value=1, max_value=999)
+    rows = StrictIntegerField(min_value=1, max_value=702, required=False)
+    seats_per_row = StrictIntegerField(min_value=1, max_value=999, required=False)
+    plan = StrictCharField(
+        max_length=60_000,
+        required=False,
+        help_text='A hall plan instead of a grid (README "Hall plans"): `A: SSSS_SSSS`, a line per row.',
+    )
     venue_id = StrictIntegerField(min_value=1, required=False)
+
+    def validate(self, attrs):
+        if ("plan" in attrs) == ("rows" in attrs or "seats_per_row" in attrs):
+            raise serializers.ValidationError("Send either a plan or rows and seats_per_row.", code="plan_or_grid")
+        if "plan" not in attrs and not ("rows" in attrs and "seats_per_row" in attrs):
+            raise serializers.ValidationError("Send rows and seats_per_row.", code="plan_or_grid")
+        return attrs
 
 
 class ShowtimeInput(serializers.Serializer):
@@ -32,6 +44,7 @@ class ShowtimeInput(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField(required=False)
     hold_ttl_seconds = StrictIntegerField(min_value=1, max_value=86400, required=False)
+    prevent_orphans = serializers.BooleanField(required=False, default=False)
 
 
 class StaffHallView(APIView):
@@ -39,7 +52,7 @@ class StaffHallView(APIView):
 
     @extend_schema(
         operation_id="staff_create_hall",
-        summary="Staff: a hall with a rows x seats grid (in the given venue, or a default one)",
+        summary="Staff: a hall with a rows x seats grid or a hall plan (in the given venue, or a default one)",
         request=HallInput,
         responses={201: shapes.StaffHall, **doc.errors(*doc.WRITE_ERRORS, 401, 403)},
         tags=["staff"],
@@ -47,7 +60,11 @@ class StaffHallView(APIView):
     def post(self, request):
         data = validated_input(HallInput, request)
         hall = create_hall_by_ids(
-            venue_id=data.get("venue_id"), name=data["name"], rows=data["rows"], seats_per_row=data["seats_per_row"]
+            venue_id=data.get("venue_id"),
+            name=data["name"],
+            rows=data.get("rows"),
+            seats_per_row=data.get("seats_per_row"),
+            plan=data.get("plan"),
         )
         return Response(shapes.StaffHall.render(hall), status=status.HTTP_201_CREATED)
 
@@ -70,6 +87,7 @@ class StaffShowtimeView(APIView):
             starts_at=data["starts_at"],
             ends_at=data.get("ends_at"),
             hold_ttl_seconds=data.get("hold_ttl_seconds"),
+            prevent_orphans=data["prevent_orphans"],
         )
         return Response(shapes.StaffShowtime.render(showtime), status=status.HTTP_201_CREATED)
 

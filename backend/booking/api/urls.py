@@ -13,6 +13,7 @@ urlpatterns = [
     path("book-seat/", views.BookSeatView.as_view(), name="book-seat"),
     path("release-seat/", views.ReleaseSeatView.as_view(), name="release-seat"),
     path("shows/", views.ShowListView.as_view(), name="shows"),
+    path("hold-best-available/", views.HoldBestAvailableView.as_view(), name="hold-best-available"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (no inline script for the CSP);
     # its page keeps a small inline <style>, allowed here only.

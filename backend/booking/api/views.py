@@ -27,11 +27,12 @@ from booking.payments import Card
 from booking.selectors.orders import user_order
 from booking.selectors.schedule import upcoming_showtimes, user_bookings
 from booking.services.accounts import api_token_for, register_user
+from booking.services.best_available import hold_best_available
 from booking.services.bookings import confirm_booking
 from booking.services.cancellations import cancel_booking
 from booking.services.holds import hold_seats, release_holds
 from booking.services.orders import OrderSeat, create_order, handle_payment_webhook, pay_order
-from http_infra.throttling import SeatWriteThrottle, seat_write_window
+from http_infra.throttling import ScopedRateThrottle, SeatWriteThrottle, seat_write_window
 
 
 class AnonymousView(APIView):
@@ -209,7 +210,8 @@ class HoldSeatView(APIView):
                 404,
                 409,
                 429,
-                conflict="`seat_unavailable`, `hold_limit`, `lock_timeout`, `show_started`, `category_not_sold`",
+                conflict="`seat_unavailable`, `hold_limit`, `lock_timeout`, `show_started`, `category_not_sold`, "
+                "`companion_seat`, `orphan_seat` (names the seat it would strand, with a `suggestion`)",
             ),
         },
     )
@@ -226,6 +228,39 @@ class HoldSeatView(APIView):
                 {"detail": "Seats held.", "held_until": result.held_until, "seat_ids": result.seat_ids}
             )
         )
+
+
+class HoldBestAvailableView(APIView):
+    throttle_scope = "hold"  # the same budget as holding by hand
+    throttle_classes = [ScopedRateThrottle]
+
+    @extend_schema(
+        operation_id="hold_best_available",
+        summary="Find and hold the best seats for a party, together",
+        request=s.BestAvailableSerializer,
+        responses={
+            200: shapes.BestAvailableResult,
+            **doc.errors(
+                *doc.WRITE_ERRORS,
+                401,
+                403,
+                404,
+                409,
+                429,
+                order_conflict="`no_block` (with `largest_block`), `hold_limit`, `lock_timeout`, `show_started`",
+            ),
+        },
+    )
+    def post(self, request):
+        data = s.validated_input(s.BestAvailableSerializer, request)
+        result = hold_best_available(
+            user=request.user,
+            showtime_id=data["show_id"],
+            quantity=data["quantity"],
+            category_id=data.get("category"),
+            accessible=data["accessible"],
+        )
+        return Response(shapes.BestAvailableResult.render({"detail": "Seats held.", **vars(result)}))
 
 
 # Visible ASCII, no spaces: what the schema documents (a UUID fits); anything else is 400.

@@ -8,7 +8,9 @@ from datetime import datetime
 from django.conf import settings
 from django.db import connection
 
+from booking.seat_selection import single_seats
 from booking.seat_state import live_hold_sql
+from booking.selectors.seat_plans import selection_state
 
 _AUDIT_CHECKS = {
     "seat sold more than once": """
@@ -118,6 +120,9 @@ def audit_invariants(*, now: datetime, showtime_ids: list[int]) -> dict:
             }
             for show, ttl, capacity, booked, held, expired, available in cursor.fetchall()
         ]
+        for show in showtimes:  # the no-single-seat rule's outcome (booking/seat_selection.py)
+            state = selection_state(showtime_id=show["id"], now=now)
+            show["single_seats"] = len(single_seats(state.plan, state.free))
         violations += [
             f"sold + held + free != capacity: showtime {s['id']}"
             for s in showtimes

@@ -21,14 +21,14 @@ from booking.exceptions import ShowtimeNotFound
 from booking.layout_board import LayoutHeader, board
 from booking.seat_state import live_hold_sql
 
-# The first eleven columns are LayoutHeader's fields, in its order; then the caller's holds and bookings.
+# The first thirteen columns are LayoutHeader's fields, in its order; then the caller's holds and bookings.
 _LAYOUT_STATE_SQL = f"""
 SELECT st.starts_at, m.title, h.name, v.name, COALESCE(st.hold_ttl_seconds, %(default_ttl)s),
        (SELECT COALESCE(SUM(lv.version), 0) FROM booking_layoutversion lv WHERE lv.showtime_id = st.id),
        (SELECT MIN(ss.held_until) FROM booking_showseat ss
          WHERE ss.showtime_id = st.id AND {live_hold_sql("ss")}),
        v.currency, h.plan_revision, (SELECT pr.revision FROM boxoffice_pricing_revision pr WHERE pr.id = 1),
-       st.box_office_payment,
+       st.box_office_payment, v.time_zone, st.prevent_orphans,
        ARRAY(SELECT ss.seat_id FROM booking_showseat ss
               WHERE ss.held_by_id = %(user_id)s AND ss.showtime_id = st.id
                 AND {live_hold_sql("ss")} ORDER BY ss.seat_id),
@@ -46,13 +46,13 @@ JOIN booking_venue v ON v.id = h.venue_id
 WHERE st.id = %(showtime_id)s
 """
 
-# The hall's seats in display order (rows A, B, ... Z, AA, ...; numbers ascending) with their categories:
-# static per showtime until the hall's plan revision moves.
+# The hall's seats in display order (rows A, B, ... Z, AA, ...; left to right) with their categories and
+# places in the plan: static per showtime until the hall's plan revision moves.
 _SEAT_PLAN_SQL = """
-SELECT ss.seat_id, se.row, se.number, se.category_id
+SELECT ss.seat_id, se.row, se.number, se.category_id, se.column, se.segment, se.kind
 FROM booking_showseat ss JOIN booking_seat se ON se.id = ss.seat_id
 WHERE ss.showtime_id = %s
-ORDER BY length(se.row), se.row, se.number
+ORDER BY length(se.row), se.row, se.column
 """
 
 # Every seat's public status as one character (STATUS_BY_CODE), in seat-id order. An expired hold is a
@@ -102,8 +102,11 @@ def layout_state(*, showtime_id: int, user, now: datetime) -> LayoutState:
     )
 
 
-def seat_plan(*, showtime_id: int) -> list[tuple[int, str, int, int]]:
-    """The showtime's seats as (seat id, row, number, category id), in display order."""
+SeatPlanRow = tuple[int, str, int, int, int, int, str]  # (seat id, row, number, category id, column, segment, kind)
+
+
+def seat_plan(*, showtime_id: int) -> list[SeatPlanRow]:
+    """The showtime's seats as (seat id, row, number, category id, column, segment, kind), in display order."""
     with connection.cursor() as cursor:
         cursor.execute(_SEAT_PLAN_SQL, [showtime_id])
         return cursor.fetchall()

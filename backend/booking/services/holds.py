@@ -1,18 +1,23 @@
 """Holding and releasing seats."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from booking.exceptions import HoldLimitReached
+from booking.exceptions import BookingError, HoldLimitReached, OrphanSeat
 from booking.models import SeatEvent, ShowSeat
+from booking.seat_selection import Plan, hold_stranding
+from booking.selectors.seat_plans import hall_plan
 from booking.services.locking import (
     USER_LOCK_NAMESPACE,
     call_seat_function,
     change_seats,
+    contention_as_conflicts,
+    layout_changed,
     lock_timeout,
     seat_transaction,
 )
@@ -27,6 +32,30 @@ class HoldResult:
     held_until: datetime  # the earliest expiry among the requested seats
 
 
+_HOLD_SQL = (
+    "SELECT * FROM boxoffice_hold_seats(%s::bigint, %s::bigint, %s::bigint[], %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_LOCK_SEGMENTS_SQL = (
+    "SELECT * FROM boxoffice_lock_segments(%s::bigint, %s::bigint, %s::bigint[], %s, %s, %s, %s, %s, %s)"
+)
+
+
+def _hold_arguments(user, showtime_id, seat_ids, now, rate_window, *, orphans_checked: bool) -> list:
+    return [
+        user.pk,
+        showtime_id,
+        seat_ids,
+        now,
+        settings.HOLD_TTL_SECONDS,
+        settings.MAX_SEATS_PER_HOLD,
+        lock_timeout(),
+        USER_LOCK_NAMESPACE,
+        *rate_arguments(rate_window),
+        orphans_checked,
+        settings.COMPANION_RELEASE_MINUTES * 60,
+    ]
+
+
 def hold_seats(*, user, showtime_id: int, seat_ids: list[int], rate_window: RateWindow | None = None) -> HoldResult:
     """Hold every requested seat for `user`, or none of them.
 
@@ -34,24 +63,101 @@ def hold_seats(*, user, showtime_id: int, seat_ids: list[int], rate_window: Rate
     One statement (`boxoffice_hold_seats`, seat_writes.sql): the request counted in `rate_window` (if
     given), the unlocked snapshot that refuses a seat visibly taken before any seat lock, the user's lock,
     the seat locks in primary-key order, the per-user cap, the change with its history and layout version.
+    A showtime under the no-single-seat rule answers `check_orphans` before counting or locking anything;
+    the hold then runs with its segments locked (`hold_with_segments_locked`) and the rule applied.
     """
     seat_ids = normalise_seat_ids(seat_ids)
-    outcome, ids, held_until, live_holds = call_seat_function(
-        "SELECT * FROM boxoffice_hold_seats(%s::bigint, %s::bigint, %s::bigint[], %s, %s, %s, %s, %s, %s, %s, %s)",
-        [
-            user.pk,
-            showtime_id,
-            seat_ids,
-            timezone.now(),
-            settings.HOLD_TTL_SECONDS,
-            settings.MAX_SEATS_PER_HOLD,
-            lock_timeout(),
-            USER_LOCK_NAMESPACE,
-            *rate_arguments(rate_window),
-        ],
+    now = timezone.now()
+    row = call_seat_function(
+        _HOLD_SQL,
+        _hold_arguments(
+            user=user,
+            showtime_id=showtime_id,
+            seat_ids=seat_ids,
+            now=now,
+            rate_window=rate_window,
+            orphans_checked=False,
+        ),
         seat_ids=seat_ids,
         showtime_id=showtime_id,
     )
+    if row[0] == "check_orphans":
+        plan = hall_plan(showtime_id=showtime_id)
+        return hold_with_segments_locked(
+            user=user,
+            showtime_id=showtime_id,
+            seat_ids=seat_ids,
+            rate_window=rate_window,
+            refusal=lambda free: _stranding_refusal(plan, free, seat_ids),
+        )
+    return _hold_result(row, seat_ids=seat_ids, rate_window=rate_window)
+
+
+def _stranding_refusal(plan: Plan, free: frozenset[int], seat_ids: list[int]) -> OrphanSeat | None:
+    stranding = hold_stranding(plan, free, seat_ids)
+    if stranding is None:
+        return None
+    seat = plan.seats[stranding.seat_id]
+    return OrphanSeat(seat_id=seat.id, label=f"{seat.row}{seat.number}", suggestion=stranding.suggestion)
+
+
+def hold_with_segments_locked(
+    *,
+    user,
+    showtime_id: int,
+    seat_ids: list[int],
+    rate_window: RateWindow | None,
+    refusal: Callable[[frozenset[int]], BookingError | None],
+) -> HoldResult:
+    """Hold `seat_ids` with every seat of their segments locked, after `refusal` has looked at which of those
+    seats are free (under the locks, so no concurrent hold can change them) and not refused.
+
+    Two statements in one transaction: `boxoffice_lock_segments` (the count, the unlocked refusal of a seat
+    visibly taken, the user's lock, the segments' rows in primary-key order) and `boxoffice_hold_seats`,
+    told the rule was applied. A refusal commits too: the request still counts against the rate limit.
+    """
+    seat_ids = normalise_seat_ids(seat_ids)
+    now = timezone.now()
+    error: BookingError | None = None
+    row = None
+    with contention_as_conflicts(seat_ids=seat_ids), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _LOCK_SEGMENTS_SQL,
+            [user.pk, showtime_id, seat_ids, now, lock_timeout(), USER_LOCK_NAMESPACE, *rate_arguments(rate_window)],
+        )
+        outcome, ids, free = cursor.fetchone()
+        if outcome != "ok":
+            error = _refusal(outcome, ids, rate_window)
+        elif (error := refusal(frozenset(free))) is None:
+            cursor.execute(
+                _HOLD_SQL,
+                _hold_arguments(
+                    user=user,
+                    showtime_id=showtime_id,
+                    seat_ids=seat_ids,
+                    now=now,
+                    rate_window=None,
+                    orphans_checked=True,
+                ),
+            )
+            row = cursor.fetchone()
+    if error is not None:
+        raise error
+    if row[0] == "ok":
+        layout_changed(showtime_id)
+    return _hold_result(row, seat_ids=seat_ids, rate_window=rate_window)
+
+
+def _refusal(outcome: str, ids, rate_window) -> BookingError:
+    try:
+        refuse_unless_ok(outcome, ids, rate_window=rate_window)
+    except BookingError as exc:
+        return exc
+    raise RuntimeError(f"{outcome!r} is not a refusal")
+
+
+def _hold_result(row: tuple, *, seat_ids: list[int], rate_window: RateWindow | None) -> HoldResult:
+    outcome, ids, held_until, live_holds = row
     if outcome == "hold_limit":
         raise HoldLimitReached(
             f"You may hold at most {settings.MAX_SEATS_PER_HOLD} seats for this showtime "

@@ -1,10 +1,13 @@
 """The transaction every seat write runs in: bounded lock waits, per-user serialisation, clean 409s.
 
 Lock order, the same in every service, so that no two transactions can wait on each other in a cycle:
+  -. best available only: the showtime's best-available lock (an advisory lock: one party chooses at a time,
+     from a fresh read; services/best_available.py),
   0. the caller's rate-limit counter row (hold and confirm, when the seat function counts the request:
      `rate_window` in seat_requests.py; a row only the same client's requests share),
   1. the acting user's advisory lock (hold and confirm only),
-  2. the ShowSeat rows, locked (`FOR UPDATE`) in primary-key order,
+  2. the ShowSeat rows, locked (`FOR UPDATE`) in primary-key order (under the no-single-seat rule, every
+     row of the requested seats' segments: `boxoffice_lock_segments`),
   3. one LayoutVersion slot row (the last statement before commit).
 
 Hold, confirm and release run as one PL/pgSQL function each (seat_writes.sql, installed by migration
@@ -28,6 +31,8 @@ from booking.models import LayoutVersion
 
 # First key of the two-key advisory lock space that Boxoffice uses for "one user's seat writes".
 USER_LOCK_NAMESPACE = 0x426F78  # "Box"
+# ... and for "one showtime's best-available choice".
+BEST_AVAILABLE_LOCK_NAMESPACE = 0x426F79
 
 # Errors that mean "someone else holds what you need": a lock wait ran out, or (as a safety net,
 # since the lock order should make it impossible) the deadlock detector picked this transaction.

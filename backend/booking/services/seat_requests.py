@@ -8,6 +8,7 @@ from django.conf import settings
 
 from booking.exceptions import (
     CategoryNotSold,
+    CompanionSeat,
     IdempotencyKeyReused,
     InvalidRequest,
     NotHeld,
@@ -56,6 +57,7 @@ _REFUSALS = {
     "seat_not_found": lambda seat_ids: SeatNotFound(seat_ids=seat_ids),
     "show_started": lambda seat_ids: ShowStarted(seat_ids=seat_ids),
     "category_not_sold": lambda seat_ids: CategoryNotSold(seat_ids=seat_ids),
+    "companion_seat": lambda seat_ids: CompanionSeat(seat_ids=seat_ids),
     "payment_required": lambda seat_ids: PaymentRequired(seat_ids=seat_ids),
     "seat_unavailable": lambda seat_ids: SeatUnavailable(seat_ids=seat_ids),
     "not_held": lambda seat_ids: NotHeld(seat_ids=seat_ids),

@@ -10,6 +10,10 @@
 -- (lock_timeout 55P03, deadlock 40P01) or a broken invariant (unique violation 23505), which the caller
 -- maps to 409s exactly as before.
 
+-- Every migration that runs this file installs today's functions, whose SQL-language bodies may name
+-- columns a later migration adds: their bodies are checked when they run, not when installed.
+SET LOCAL check_function_bodies = off;
+
 -- The seat-state rule, once. A hold is live while it has not run out; an expired hold is free.
 CREATE OR REPLACE FUNCTION boxoffice_is_live_hold(status text, held_until timestamptz, now timestamptz)
 RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -60,24 +64,65 @@ BEGIN
 END
 $$;
 
+-- The unlocked snapshot of the requested seats that a hold starts from: which exist, which are visibly
+-- taken by someone else (refused before any seat lock: a hot seat's losers lock no seat), and which are
+-- companion seats (with the wheelchair spaces of their segments, for the companion rule).
+CREATE OR REPLACE FUNCTION boxoffice_seat_snapshot(
+    p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz,
+    OUT found bigint[], OUT taken bigint[], OUT companions bigint[]
+) LANGUAGE sql STABLE AS $$
+    SELECT array_agg(ss.seat_id),
+           array_agg(ss.seat_id) FILTER (
+               WHERE ss.status = 'booked'
+                  OR (boxoffice_is_live_hold(ss.status, ss.held_until, p_now) AND ss.held_by_id <> p_user)),
+           array_agg(ss.seat_id) FILTER (WHERE se.kind = 'companion')
+    FROM booking_showseat ss JOIN booking_seat se ON se.id = ss.seat_id
+    WHERE ss.showtime_id = p_showtime AND ss.seat_id = ANY(p_seat_ids)
+$$;
+
+-- The companion rule: a companion seat is held together with a wheelchair space of its segment (in the same
+-- request, or already held by the same user), until the showtime is p_release_seconds away; then by anyone.
+-- Returns the companion seats that break it (NULL: none).
+CREATE OR REPLACE FUNCTION boxoffice_lone_companions(
+    p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_companions bigint[], p_now timestamptz
+) RETURNS bigint[] LANGUAGE sql STABLE AS $$
+    SELECT array_agg(c.id ORDER BY c.id)
+    FROM booking_seat c
+    WHERE c.id = ANY(p_companions)
+      AND NOT EXISTS (
+          SELECT 1 FROM booking_seat w JOIN booking_showseat ws ON ws.seat_id = w.id AND ws.showtime_id = p_showtime
+          WHERE w.hall_id = c.hall_id AND w.row = c.row AND w.segment = c.segment AND w.kind = 'wheelchair'
+            AND (w.id = ANY(p_seat_ids)
+                 OR (ws.held_by_id = p_user AND boxoffice_is_live_hold(ws.status, ws.held_until, p_now))))
+$$;
+
 -- Hold every requested seat for p_user, or none. Lock order: the caller's rate-limit counter row (given
 -- p_rate_key), the user's advisory lock, then the seat rows in primary-key order, then the layout version
 -- slot. A seat visibly taken is refused from the unlocked snapshot first, before any seat lock: a hot
 -- seat's losers lock no seat (only their own counter row, which no other caller shares).
--- Outcomes: ok | throttled | not_found | seat_not_found | show_started | category_not_sold |
--- seat_unavailable | hold_limit.
+-- A showtime under the no-single-seat rule (prevent_orphans) is answered 'check_orphans' before anything
+-- is counted or locked, unless p_orphans_checked: the service then runs boxoffice_lock_segments, applies
+-- the rule (booking/seat_selection.py) and calls this again in the same transaction (services/holds.py).
+-- Outcomes: ok | check_orphans | throttled | not_found | seat_not_found | show_started | category_not_sold |
+-- seat_unavailable | companion_seat | hold_limit.
+DROP FUNCTION IF EXISTS boxoffice_hold_seats(
+    bigint, bigint, bigint[], timestamptz, integer, integer, text, integer, text, integer, timestamptz);
 CREATE OR REPLACE FUNCTION boxoffice_hold_seats(
     p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz,
     p_default_ttl integer, p_max_holds integer, p_lock_timeout text, p_lock_ns integer,
-    p_rate_key text DEFAULT NULL, p_rate_limit integer DEFAULT NULL, p_rate_expires timestamptz DEFAULT NULL
+    p_rate_key text DEFAULT NULL, p_rate_limit integer DEFAULT NULL, p_rate_expires timestamptz DEFAULT NULL,
+    p_orphans_checked boolean DEFAULT false, p_companion_release integer DEFAULT 3600
 ) RETURNS TABLE (outcome text, seat_ids bigint[], held_until timestamptz, live_holds integer)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
     v_starts timestamptz;
     v_ttl integer;
+    v_rule boolean;
+    v_exists boolean;
     v_found bigint[];
     v_taken bigint[];
+    v_companions bigint[];
     v_unsold bigint[];
     v_locked bigint[];
     v_pks bigint[];
@@ -88,26 +133,28 @@ DECLARE
 BEGIN
     -- Bounded lock waits (SET LOCAL) from the first statement on: the rate counter's row lock included.
     PERFORM set_config('lock_timeout', p_lock_timeout, true);
-    -- The caller's rate limit (p_rate_key NULL: not counted here), before anything else: a refused
-    -- request counts as one too.
+    SELECT st.starts_at, COALESCE(st.hold_ttl_seconds, p_default_ttl), st.prevent_orphans
+    INTO v_starts, v_ttl, v_rule
+    FROM booking_showtime st WHERE st.id = p_showtime;
+    v_exists := FOUND;
+    IF v_rule AND NOT p_orphans_checked THEN
+        RETURN QUERY SELECT 'check_orphans', NULL::bigint[], NULL::timestamptz, NULL::integer;
+        RETURN;
+    END IF;
+    -- The caller's rate limit (p_rate_key NULL: not counted here), before any refusal: a refused request
+    -- counts as one too.
     IF p_rate_key IS NOT NULL AND boxoffice_count_hit(p_rate_key, p_rate_expires) > p_rate_limit THEN
         RETURN QUERY SELECT 'throttled', NULL::bigint[], NULL::timestamptz, NULL::integer;
         RETURN;
     END IF;
 
     -- 0. The unlocked snapshot: the showtime, which seats exist, which are visibly taken.
-    SELECT st.starts_at, COALESCE(st.hold_ttl_seconds, p_default_ttl) INTO v_starts, v_ttl
-    FROM booking_showtime st WHERE st.id = p_showtime;
-    IF NOT FOUND THEN
+    IF NOT v_exists THEN
         RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::timestamptz, NULL::integer;
         RETURN;
     END IF;
-    SELECT array_agg(ss.seat_id),
-           array_agg(ss.seat_id) FILTER (
-               WHERE ss.status = 'booked'
-                  OR (boxoffice_is_live_hold(ss.status, ss.held_until, p_now) AND ss.held_by_id <> p_user))
-    INTO v_found, v_taken
-    FROM booking_showseat ss WHERE ss.showtime_id = p_showtime AND ss.seat_id = ANY(p_seat_ids);
+    SELECT snap.found, snap.taken, snap.companions INTO v_found, v_taken, v_companions
+    FROM boxoffice_seat_snapshot(p_user, p_showtime, p_seat_ids, p_now) snap;
     IF cardinality(v_found) IS DISTINCT FROM cardinality(p_seat_ids) THEN
         RETURN QUERY SELECT 'seat_not_found',
             ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE v_found IS NULL OR NOT s = ANY(v_found)),
@@ -127,6 +174,13 @@ BEGIN
     IF v_taken IS NOT NULL THEN
         RETURN QUERY SELECT 'seat_unavailable', v_taken, NULL::timestamptz, NULL::integer;
         RETURN;
+    END IF;
+    IF v_companions IS NOT NULL AND v_starts - p_now > make_interval(secs => p_companion_release) THEN
+        v_companions := boxoffice_lone_companions(p_user, p_showtime, p_seat_ids, v_companions, p_now);
+        IF v_companions IS NOT NULL THEN
+            RETURN QUERY SELECT 'companion_seat', v_companions, NULL::timestamptz, NULL::integer;
+            RETURN;
+        END IF;
     END IF;
 
     -- 1. The user's lock: one user's holds and confirms queue here, so the per-user cap sees each
@@ -175,6 +229,63 @@ BEGIN
     v_until := p_now + make_interval(secs => v_ttl);
     PERFORM boxoffice_change_seats(v_pks, 'held', p_user, p_now, 'held', p_user, v_until, NULL, p_showtime);
     RETURN QUERY SELECT 'ok', p_seat_ids, LEAST(v_until, v_mine_until), NULL::integer;
+END
+$$;
+
+-- The first statement of a hold under the no-single-seat rule (services/holds.py; best available too): count
+-- the request, refuse a seat visibly taken from the unlocked snapshot (no lock), take the user's lock, then
+-- lock every seat row of the requested seats' segments in primary-key order (lock order step 2, a superset of
+-- the seats), and return which of them are free. The service applies the rule to that state and then calls
+-- boxoffice_hold_seats(..., p_orphans_checked => true) in the same transaction, which finds its rows locked.
+-- Outcomes: ok | throttled | not_found | seat_not_found | seat_unavailable.
+CREATE OR REPLACE FUNCTION boxoffice_lock_segments(
+    p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz, p_lock_timeout text,
+    p_lock_ns integer, p_rate_key text DEFAULT NULL, p_rate_limit integer DEFAULT NULL,
+    p_rate_expires timestamptz DEFAULT NULL
+) RETURNS TABLE (outcome text, seat_ids bigint[], free bigint[])
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    v_found bigint[];
+    v_taken bigint[];
+    v_free bigint[];
+BEGIN
+    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    IF p_rate_key IS NOT NULL AND boxoffice_count_hit(p_rate_key, p_rate_expires) > p_rate_limit THEN
+        RETURN QUERY SELECT 'throttled', NULL::bigint[], NULL::bigint[];
+        RETURN;
+    END IF;
+    PERFORM 1 FROM booking_showtime st WHERE st.id = p_showtime;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::bigint[];
+        RETURN;
+    END IF;
+    SELECT snap.found, snap.taken INTO v_found, v_taken
+    FROM boxoffice_seat_snapshot(p_user, p_showtime, p_seat_ids, p_now) snap;
+    IF cardinality(v_found) IS DISTINCT FROM cardinality(p_seat_ids) THEN
+        RETURN QUERY SELECT 'seat_not_found',
+            ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE v_found IS NULL OR NOT s = ANY(v_found)), NULL::bigint[];
+        RETURN;
+    END IF;
+    IF v_taken IS NOT NULL THEN
+        RETURN QUERY SELECT 'seat_unavailable', v_taken, NULL::bigint[];
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
+    SELECT array_agg(locked.seat_id ORDER BY locked.seat_id)
+               FILTER (WHERE NOT boxoffice_is_live_hold(locked.status, locked.held_until, p_now)
+                             AND locked.status <> 'booked')
+    INTO v_free
+    FROM (
+        SELECT ss.seat_id, ss.status, ss.held_until
+        FROM booking_showseat ss JOIN booking_seat se ON se.id = ss.seat_id
+        WHERE ss.showtime_id = p_showtime
+          AND (se.hall_id, se.row, se.segment) IN (
+              SELECT s2.hall_id, s2.row, s2.segment FROM booking_seat s2 WHERE s2.id = ANY(p_seat_ids))
+        ORDER BY ss.id
+        FOR UPDATE OF ss
+    ) locked;
+    RETURN QUERY SELECT 'ok', p_seat_ids, COALESCE(v_free, '{}');
 END
 $$;
 

@@ -52,7 +52,7 @@ def generate_seats(
         before = hall.seats.count()
         Seat.objects.bulk_create(
             [
-                Seat(hall=hall, row=label, number=n, category=row_categories.get(label, fallback))
+                Seat(hall=hall, row=label, number=n, column=n, category=row_categories.get(label, fallback))
                 for label in labels
                 for n in range(1, seats_per_row + 1)
             ],
@@ -79,23 +79,33 @@ def movie_titled(*, title: str, duration_minutes: int) -> Movie:
     return Movie.objects.get_or_create(title=title, defaults={"duration_minutes": duration_minutes})[0]
 
 
-def create_hall(*, venue: Venue, name: str, rows: int, seats_per_row: int) -> Hall:
-    """A new hall in the venue with a rows x seats grid."""
+def create_hall(
+    *, venue: Venue, name: str, rows: int | None = None, seats_per_row: int | None = None, plan: str | None = None
+) -> Hall:
+    """A new hall in the venue with a rows x seats grid, or the seats of a hall plan (services/hall_plans.py)."""
+    from booking.services.hall_plans import replace_hall_plan  # it builds on this module
+
     with transaction.atomic():
         hall, created = Hall.objects.get_or_create(venue=venue, name=name)
         if not created:
             raise InvalidRequest(f"The venue already has a hall named {name!r}.")
-        generate_seats(hall=hall, rows=rows, seats_per_row=seats_per_row)
+        if plan is not None:
+            default_category(hall=hall)
+            replace_hall_plan(hall=hall, text=plan)
+        else:
+            generate_seats(hall=hall, rows=rows, seats_per_row=seats_per_row)
     return hall
 
 
-def create_hall_by_ids(*, venue_id: int | None, name: str, rows: int, seats_per_row: int) -> Hall:
+def create_hall_by_ids(
+    *, venue_id: int | None, name: str, rows: int | None, seats_per_row: int | None, plan: str | None = None
+) -> Hall:
     """The staff API's hall: in the venue with that id, or in the default venue when none is named."""
     if venue_id is None:
         venue = venue_named(name=DEFAULT_VENUE[0], city=DEFAULT_VENUE[1])
     elif (venue := Venue.objects.filter(pk=venue_id).first()) is None:
         raise InvalidRequest("No such venue.")
-    return create_hall(venue=venue, name=name, rows=rows, seats_per_row=seats_per_row)
+    return create_hall(venue=venue, name=name, rows=rows, seats_per_row=seats_per_row, plan=plan)
 
 
 def ensure_hall(*, venue: Venue, name: str, rows: int, seats_per_row: int) -> Hall:
@@ -158,6 +168,7 @@ def create_showtime(
     ends_at: datetime | None = None,
     hold_ttl_seconds: int | None = None,
     box_office_payment: bool = True,
+    prevent_orphans: bool = False,
 ) -> Showtime:
     """Schedule a movie in a hall and create one available ShowSeat per seat of the hall.
 
@@ -178,6 +189,7 @@ def create_showtime(
                 ends_at=ends_at,
                 hold_ttl_seconds=hold_ttl_seconds,
                 box_office_payment=box_office_payment,
+                prevent_orphans=prevent_orphans,
             )
             _materialise_show_seats(showtime)
             default_ticket_type()
@@ -196,6 +208,7 @@ def create_showtime_by_ids(
     starts_at: datetime,
     ends_at: datetime | None = None,
     hold_ttl_seconds: int | None = None,
+    prevent_orphans: bool = False,
 ) -> Showtime:
     """The staff API's showtime: in the hall with that id, showing that movie or the default one."""
     if (hall := Hall.objects.filter(pk=hall_id).first()) is None:
@@ -205,7 +218,12 @@ def create_showtime_by_ids(
     elif (movie := Movie.objects.filter(pk=movie_id).first()) is None:
         raise InvalidRequest("No such movie.")
     return create_showtime(
-        hall=hall, movie=movie, starts_at=starts_at, ends_at=ends_at, hold_ttl_seconds=hold_ttl_seconds
+        hall=hall,
+        movie=movie,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        hold_ttl_seconds=hold_ttl_seconds,
+        prevent_orphans=prevent_orphans,
     )
 
 
@@ -217,6 +235,7 @@ def reschedule_showtime(
     ends_at: datetime | None,
     hold_ttl_seconds: int | None,
     box_office_payment: bool | None = None,
+    prevent_orphans: bool | None = None,
 ) -> Showtime:
     """Change what a showtime shows, when, how long its holds last and whether it may be paid at the box
     office (the admin's edit form; None: unchanged). The hall stays: its seat rows belong to it. The
@@ -227,6 +246,8 @@ def reschedule_showtime(
     changes = {"movie": movie, "starts_at": starts_at, "ends_at": ends_at, "hold_ttl_seconds": hold_ttl_seconds}
     if box_office_payment is not None:
         changes["box_office_payment"] = box_office_payment
+    if prevent_orphans is not None:
+        changes["prevent_orphans"] = prevent_orphans
     try:
         with transaction.atomic():
             Showtime.objects.filter(pk=showtime.pk).update(**changes)

@@ -27,6 +27,27 @@ def make_showtime(*, rows: int = 3, seats_per_row: int = 4, starts_in: timedelta
     return showtime
 
 
+def make_planned_showtime(plan: str, *, prevent_orphans: bool = False, starts_in: timedelta = timedelta(days=1)):
+    """A showtime in a fresh hall whose seats a hall plan describes (services/hall_plans.py)."""
+    from booking.services.hall_plans import replace_hall_plan
+    from booking.services.pricing import default_category
+
+    hall = HallFactory()
+    default_category(hall=hall)
+    replace_hall_plan(hall=hall, text=plan)
+    showtime = create_showtime(hall=hall, movie=MovieFactory(), starts_at=timezone.now() + starts_in)
+    if prevent_orphans:
+        Showtime.objects.filter(pk=showtime.pk).update(prevent_orphans=True)
+        showtime.refresh_from_db()
+    return showtime
+
+
+def seat_at(showtime, label: str) -> int:
+    """The id of the seat printed `label` ("C7") in the showtime's hall."""
+    row, number = label.rstrip("0123456789"), int(label.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    return Seat.objects.get(hall_id=showtime.hall_id, row=row, number=number).pk
+
+
 def seat_ids_of(showtime) -> list[int]:
     return list(Seat.objects.filter(hall_id=showtime.hall_id).order_by("pk").values_list("pk", flat=True))
 
@@ -62,11 +83,13 @@ def clear_process_caches() -> None:
     """Empty the per-process caches (token lookups, encoded layouts, the layout board)."""
     from booking.api import layout_rendering
     from booking.layout_board import board
+    from booking.selectors.seat_plans import clear_plan_cache
     from http_infra import authentication
 
     for cache in (authentication._cache, layout_rendering._seat_plans, layout_rendering._public_seats_cache):
         cache.clear()
     layout_rendering._pricing_json.cache_clear()
+    clear_plan_cache()
     board.drop()
 
 

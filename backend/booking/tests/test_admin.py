@@ -126,6 +126,7 @@ def test_change_pages_load(admin_client, showtime, seats, booked):
         reverse("admin:booking_booking_change", args=[booked.pk]),
         reverse("admin:booking_hall_generate_seats", args=[hall.pk]),
         reverse("admin:booking_hall_recategorise_rows", args=[hall.pk]),
+        reverse("admin:booking_hall_plan", args=[hall.pk]),
         reverse("admin:booking_seat_change", args=[seats[0]]),
         reverse("admin:booking_tickettype_change", args=[default_ticket_type().pk]),
     ]
@@ -141,6 +142,35 @@ def test_hall_change_page_shows_the_seat_inline_and_generate_link(admin_client, 
     assert reverse("admin:booking_hall_generate_seats", args=[showtime.hall_id]) in content
     formset = _inline_formset(response, Seat)
     assert formset.total_form_count() == len(seats)
+
+
+def test_hall_plan_is_previewed_then_saved(admin_client, db):
+    hall = HallFactory()
+    default_category(hall=hall)
+    url = reverse("admin:booking_hall_plan", args=[hall.pk])
+    plan = "A: @+_SSSS_+@\nB: SSS_SSSS_SSS"
+
+    preview = admin_client.post(url, {"plan": plan, "preview": "Preview"})
+
+    assert preview.status_code == 200
+    assert "Preview: 18 seats" in preview.content.decode()
+    assert "2 wheelchair spaces" in preview.content.decode()
+    assert not hall.seats.exists()  # a preview changes nothing
+
+    saved = admin_client.post(url, {"plan": plan, "save": "Save"})
+
+    assert saved.status_code == 302
+    assert hall.seats.count() == 18
+    assert admin_client.get(url).context["form"].initial["plan"] == plan.replace("_", ".")
+
+
+def test_hall_plan_errors_name_the_line(admin_client, db):
+    hall = HallFactory()
+    default_category(hall=hall)
+    response = admin_client.post(reverse("admin:booking_hall_plan", args=[hall.pk]), {"plan": "A: SQ", "save": "1"})
+    assert response.status_code == 200
+    assert "Line 1: &#x27;Q&#x27; is not a category letter" in response.content.decode()
+    assert not hall.seats.exists()
 
 
 def test_admin_requires_staff(client, db):
@@ -211,7 +241,9 @@ def test_generate_seats_for_unknown_hall_redirects_to_the_list(admin_client, db)
 def test_add_showtime_creates_one_show_seat_per_seat(admin_client, db):
     hall = HallFactory()
     category = default_category(hall=hall)
-    Seat.objects.bulk_create([Seat(hall=hall, row=row, number=n, category=category) for row in "AB" for n in (1, 2, 3)])
+    Seat.objects.bulk_create(
+        [Seat(hall=hall, row=row, number=n, column=n, category=category) for row in "AB" for n in (1, 2, 3)]
+    )
     movie = MovieFactory(duration_minutes=95)
     starts_at = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
 
@@ -234,7 +266,7 @@ def test_add_showtime_creates_one_show_seat_per_seat(admin_client, db):
 
 def test_add_showtime_with_explicit_end_and_hold_ttl(admin_client, db):
     hall = HallFactory()
-    Seat.objects.create(hall=hall, row="A", number=1, category=default_category(hall=hall))
+    Seat.objects.create(hall=hall, row="A", number=1, column=1, category=default_category(hall=hall))
     movie = MovieFactory(duration_minutes=95)
     starts_at = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
     ends_at = starts_at + timedelta(hours=3)
@@ -283,7 +315,7 @@ def test_add_showtime_ending_before_it_starts_is_a_form_error(admin_client, db):
 
 def test_add_showtime_with_zero_hold_ttl_is_a_form_error(admin_client, db):
     hall = HallFactory()
-    Seat.objects.create(hall=hall, row="A", number=1, category=default_category(hall=hall))
+    Seat.objects.create(hall=hall, row="A", number=1, column=1, category=default_category(hall=hall))
 
     response = admin_client.post(
         reverse("admin:booking_showtime_add"),
@@ -300,7 +332,7 @@ def test_add_showtime_with_zero_hold_ttl_is_a_form_error(admin_client, db):
 @pytest.mark.parametrize("starts_in", [-timedelta(hours=1), timedelta(days=3650)])
 def test_admin_refuses_a_new_showtime_outside_the_calendar_as_the_api_does(admin_client, db, starts_in):
     hall = HallFactory()
-    Seat.objects.create(hall=hall, row="A", number=1, category=default_category(hall=hall))
+    Seat.objects.create(hall=hall, row="A", number=1, column=1, category=default_category(hall=hall))
 
     response = admin_client.post(
         reverse("admin:booking_showtime_add"),
@@ -314,7 +346,7 @@ def test_admin_refuses_a_new_showtime_outside_the_calendar_as_the_api_does(admin
 
 def test_add_back_to_back_showtime_is_allowed(admin_client, db):
     hall = HallFactory()
-    Seat.objects.create(hall=hall, row="A", number=1, category=default_category(hall=hall))
+    Seat.objects.create(hall=hall, row="A", number=1, column=1, category=default_category(hall=hall))
     starts_at = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
     first = create_showtime(hall=hall, movie=MovieFactory(), starts_at=starts_at)
 
@@ -329,7 +361,7 @@ def test_add_back_to_back_showtime_is_allowed(admin_client, db):
 
 def test_same_time_in_another_hall_is_allowed(admin_client, showtime):
     other_hall = HallFactory(venue=showtime.hall.venue)
-    Seat.objects.create(hall=other_hall, row="A", number=1, category=default_category(hall=other_hall))
+    Seat.objects.create(hall=other_hall, row="A", number=1, column=1, category=default_category(hall=other_hall))
 
     response = admin_client.post(
         reverse("admin:booking_showtime_add"),

@@ -1,5 +1,6 @@
 """Management commands: seed_demo (idempotent demo data) and release_expired_holds (the sweeper)."""
 
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -227,3 +228,17 @@ def test_release_expired_holds_every_repeats_until_stopped(showtime, seats, monk
     assert out.getvalue().strip().splitlines() == ["released 1 expired holds"]
     assert ShowSeat.objects.get(showtime=showtime, seat_id=seats[0]).status == ShowSeat.Status.AVAILABLE
     assert_booking_invariants()
+
+
+def test_seed_demo_grand_hall_has_aisles_accessible_seats_and_the_orphan_rule_only_in_the_studio(seeded):
+    grand = Hall.objects.get(name="Grand Hall")
+    seats = list(grand.seats.all())
+    assert len(seats) >= 1000
+    assert max(seat.segment for seat in seats) == 3  # two aisles
+    widths = {row: sum(1 for s in seats if s.row == row) for row in ("B", "AJ")}
+    assert widths["B"] < widths["AJ"]  # a wider back
+    kinds = Counter(seat.kind for seat in seats)
+    assert kinds["wheelchair"] == kinds["companion"] == 4
+    assert grand.venue.time_zone == "Europe/Berlin"
+    assert not Showtime.objects.filter(hall=grand, prevent_orphans=True).exists()
+    assert not Showtime.objects.filter(hall__name="Studio 1", prevent_orphans=False).exists()

@@ -30,6 +30,8 @@ def header(**changes) -> LayoutHeader:
         "plan_revision": 0,
         "pricing_revision": 0,
         "box_office_payment": True,
+        "time_zone": "UTC",
+        "prevent_orphans": False,
     }
     return LayoutHeader(**{**values, **changes})
 

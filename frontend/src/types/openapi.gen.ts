@@ -183,6 +183,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hold-best-available/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Find and hold the best seats for a party, together */
+        post: operations["hold_best_available"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hold-seat/": {
         parameters: {
             query?: never;
@@ -331,7 +348,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Staff: a hall with a rows x seats grid (in the given venue, or a default one) */
+        /** Staff: a hall with a rows x seats grid or a hall plan (in the given venue, or a default one) */
         post: operations["staff_create_hall"];
         delete?: never;
         options?: never;
@@ -385,6 +402,41 @@ export interface components {
             held: number;
             expired_holds: number;
             available: number;
+            /** @description Free seats left alone in their row segment (no free neighbour). */
+            single_seats: number;
+        };
+        BestAvailableRequest: {
+            /** Format: int64 */
+            show_id: number;
+            /** @description The party's size. */
+            quantity: number;
+            /**
+             * Format: int64
+             * @description Only seats of this category (an id of the layout's).
+             */
+            category?: number;
+            /**
+             * @description Wheelchair spaces and their companion seats (a block with at least one wheelchair space); otherwise they are left out.
+             * @default false
+             */
+            accessible: boolean;
+        };
+        BestAvailableResult: {
+            detail: string;
+            /**
+             * Format: date-time
+             * @description When the hold ends.
+             */
+            held_until: string;
+            seat_ids: number[];
+            /**
+             * @description `none`: adjacent seats in one row segment, stranding no single seat; `single_seat`: adjacent, but leaving a single seat (nothing better was free); `split_rows`: two blocks in adjacent rows.
+             *
+             *     * `none` - none
+             *     * `single_seat` - single_seat
+             *     * `split_rows` - split_rows
+             */
+            fallback: components["schemas"]["FallbackEnum"];
         };
         BookResult: {
             detail: string;
@@ -415,6 +467,8 @@ export interface components {
             starts_at: string;
             hall_name: string;
             venue_name: string;
+            /** @description The venue's (IANA). */
+            time_zone: string;
             /** @description Every seat it sold, cancelled ones included. */
             seats: components["schemas"]["BookedSeat"][];
             payment: components["schemas"]["BookingPayment"] | null;
@@ -491,11 +545,24 @@ export interface components {
             errors?: {
                 [key: string]: unknown;
             };
+            /** @description `orphan_seat`: as many seats nearby that strand none (empty: there are none). */
+            suggestion?: number[];
+            /** @description `no_block`: the most adjacent free seats best available could give. */
+            largest_block?: number;
         };
+        /**
+         * @description * `none` - none
+         *     * `single_seat` - single_seat
+         *     * `split_rows` - split_rows
+         * @enum {string}
+         */
+        FallbackEnum: "none" | "single_seat" | "split_rows";
         HallInputRequest: {
             name: string;
-            rows: number;
-            seats_per_row: number;
+            rows?: number;
+            seats_per_row?: number;
+            /** @description A hall plan instead of a grid (README "Hall plans"): `A: SSSS_SSSS`, a line per row. */
+            plan?: string;
             venue_id?: number;
         };
         HallLayout: {
@@ -509,6 +576,10 @@ export interface components {
             max_seats_per_hold: number;
             /** @description Whether an order may be paid at the box office. */
             box_office_payment: boolean;
+            /** @description The venue's time zone (IANA): show `starts_at` in it. */
+            time_zone: string;
+            /** @description Holds that would strand a single seat in its segment are refused (409 `orphan_seat`). */
+            prevent_orphans: boolean;
             counts: components["schemas"]["LayoutCounts"];
             /** @description ISO 4217: every amount of this showtime is in it. */
             currency: string;
@@ -534,6 +605,13 @@ export interface components {
             held_until: string;
             seat_ids: number[];
         };
+        /**
+         * @description * `standard` - standard
+         *     * `wheelchair` - wheelchair
+         *     * `companion` - companion
+         * @enum {string}
+         */
+        KindEnum: "standard" | "wheelchair" | "companion";
         LayoutCategory: {
             id: number;
             name: string;
@@ -560,7 +638,13 @@ export interface components {
             /** @description The `seat_id` to hold, book or release. */
             id: number;
             row: string;
+            /** @description As printed on the seat. */
             number: number;
+            /** @description Where it stands across the hall plan (1 = leftmost place): rows may be offset or have gaps. */
+            column: number;
+            /** @description Which run of adjacent seats of its row it is in (1 = leftmost), between aisles or walls. */
+            segment: number;
+            kind: components["schemas"]["KindEnum"];
             /** @description The `id` of its category in `categories`. */
             category: number;
             /**
@@ -702,6 +786,10 @@ export interface components {
             errors?: {
                 [key: string]: unknown;
             };
+            /** @description `orphan_seat`: as many seats nearby that strand none (empty: there are none). */
+            suggestion?: number[];
+            /** @description `no_block`: the most adjacent free seats best available could give. */
+            largest_block?: number;
         };
         SeatCounts: {
             available: number;
@@ -741,6 +829,8 @@ export interface components {
             /** Format: date-time */
             ends_at?: string;
             hold_ttl_seconds?: number;
+            /** @default false */
+            prevent_orphans: boolean;
         };
         ShowtimeMovie: {
             id: number;
@@ -751,6 +841,8 @@ export interface components {
             id: number;
             name: string;
             city: string;
+            /** @description IANA name: show the showtime's times in it, labelled. */
+            time_zone: string;
         };
         StaffHall: {
             id: number;
@@ -1372,6 +1464,101 @@ export interface operations {
             };
         };
     };
+    hold_best_available: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BestAvailableRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BestAvailableResult"];
+                };
+            };
+            /** @description Invalid input: `invalid` / a field's code with `errors` per field, `parse_error` (malformed JSON), `bad_request` (malformed Content-Length). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or a wrong/expired token (`not_authenticated`, `authentication_failed`); on sign-in, a wrong username or password (`invalid_credentials`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in but not allowed (`permission_denied`), or a session write without its CSRF token (`csrf_failed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such showtime (`not_found`) or seats not part of it (`seat_not_found`, with `seat_ids`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `no_block` (with `largest_block`), `hold_limit`, `lock_timeout`, `show_started`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body over 64 KB (`request_too_large`), refused before parsing. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body not sent as `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (`throttled`); see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     hold_seat: {
         parameters: {
             query?: never;
@@ -1429,7 +1616,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict, naming the seats (`seat_ids`): `seat_unavailable`, `hold_limit`, `lock_timeout`, `show_started`, `category_not_sold`. */
+            /** @description Conflict, naming the seats (`seat_ids`): `seat_unavailable`, `hold_limit`, `lock_timeout`, `show_started`, `category_not_sold`, `companion_seat`, `orphan_seat` (names the seat it would strand, with a `suggestion`). */
             409: {
                 headers: {
                     [name: string]: unknown;

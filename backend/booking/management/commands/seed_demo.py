@@ -6,9 +6,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from booking.models import Showtime
+from booking.exceptions import InvalidRequest
+from booking.models import Hall, Showtime, Venue
 from booking.selectors.schedule import hall_is_busy
 from booking.services.accounts import api_token_for, ensure_user
+from booking.services.hall_plans import plan_text, replace_hall_plan
 from booking.services.pricing import (
     default_category,
     default_ticket_type,
@@ -31,9 +33,26 @@ DEMO_PASSWORD = "demo12345"
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "admin12345"
 
-HALLS = [("Studio 1", 10, 12), ("Grand Hall", 40, 25)]  # name, rows, seats per row (Grand: 1,000)
-# Premium rows per hall (by row index): the back of the small hall, the sweet spot of the big one.
-PREMIUM = {"Studio 1": range(7, 10), "Grand Hall": range(20, 30)}
+STUDIO = ("Studio 1", 10, 12)  # name, rows, seats per row: a plain grid
+STUDIO_PREMIUM_ROWS = range(7, 10)  # by row index: the back of the small hall
+GRAND_HALL = "Grand Hall"
+VENUE_TIME_ZONE = "Europe/Berlin"
+
+
+def _grand_row(left: str, centre: str, right: str) -> str:
+    """A Grand Hall row of the plan (services/hall_plans.py): a block each side of two straight aisles (places 7
+    and 28) and a centre block between them, centred."""
+    return left.rjust(6, ".") + "_" + centre.center(20, ".") + "_" + right.ljust(6, ".")
+
+
+# 1,008 seats in 36 rows, widening towards the back: wheelchair spaces with their companion seats at the front
+# corners, Premium in the centre of the rows around the sweet spot (P-W).
+GRAND_PLAN = "\n".join(
+    [f"A: {_grand_row('@+@+', 'S' * 16, '+@+@')}"]
+    + [f"{row_label(i)}: {_grand_row('S' * 4, 'S' * 16, 'S' * 4)}" for i in range(1, 10)]
+    + [f"{row_label(i)}: {_grand_row('S' * 5, ('P' if 15 <= i <= 22 else 'S') * 18, 'S' * 5)}" for i in range(10, 26)]
+    + [f"{row_label(i)}: {_grand_row('S' * 6, 'S' * 20, 'S' * 6)}" for i in range(26, 36)]
+)
 PREMIUM_CATEGORY = {"name": "Premium", "colour": "#a855f7", "sort_order": 1, "default_price": Decimal("14.00")}
 TICKET_TYPES = [("Child", 1), ("Student", 2), ("Senior", 3)]  # besides the default, Adult
 # Studio 1's showtimes have their own price list (the Grand Hall sells at the categories' defaults, as a
@@ -62,16 +81,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             venue = venue_named(name=DEFAULT_VENUE[0], city=DEFAULT_VENUE[1])
-            halls = [
-                ensure_hall(venue=venue, name=name, rows=rows, seats_per_row=per_row) for name, rows, per_row in HALLS
-            ]
+            Venue.objects.filter(pk=venue.pk, time_zone="UTC").update(time_zone=VENUE_TIME_ZONE)
+            studio = ensure_hall(venue=venue, name=STUDIO[0], rows=STUDIO[1], seats_per_row=STUDIO[2])
+            grand = Hall.objects.get_or_create(venue=venue, name=GRAND_HALL)[0]
+            halls = [studio, grand]
             ticket_types = {default_ticket_type().name: default_ticket_type()}
             ticket_types |= {name: ensure_ticket_type(name=name, sort_order=order) for name, order in TICKET_TYPES}
+            default_category(hall=grand)  # Standard first: the hall's default category
             premium = {hall.pk: ensure_category(hall=hall, **PREMIUM_CATEGORY) for hall in halls}
-            for hall in halls:
-                rows = [row_label(index) for index in PREMIUM[hall.name]]
-                recategorise_rows(hall=hall, rows=rows, category=premium[hall.pk])
-            studio = halls[0]
+            rows = [row_label(index) for index in STUDIO_PREMIUM_ROWS]
+            recategorise_rows(hall=studio, rows=rows, category=premium[studio.pk])
+            self._plan_grand_hall(grand)
             categories = {"Standard": default_category(hall=studio), "Premium": premium[studio.pk]}
             studio_prices = {
                 (categories[category], ticket_types[ticket]): Decimal(amount)
@@ -93,7 +113,10 @@ class Command(BaseCommand):
                         ):
                             continue
                         movie = movies[(day + slot + index) % len(movies)]
-                        showtime = create_showtime(hall=hall, movie=movie, starts_at=starts_at)
+                        # The small hall refuses holds that strand a single seat; the big one sells any free seat.
+                        showtime = create_showtime(
+                            hall=hall, movie=movie, starts_at=starts_at, prevent_orphans=hall == studio
+                        )
                         if hall == studio:
                             set_showtime_prices(showtime=showtime, prices=studio_prices)
                         created += 1
@@ -102,7 +125,20 @@ class Command(BaseCommand):
             ensure_user(username=ADMIN_USERNAME, password=ADMIN_PASSWORD, staff=True)
 
         upcoming = Showtime.objects.filter(starts_at__gt=timezone.now()).count()
+        if self.plan_note:
+            self.stdout.write(self.plan_note)
         self.stdout.write(f"Demo data ready: {created} new showtimes, {upcoming} upcoming.")
         self.stdout.write(f"  moviegoer: {DEMO_USERNAME} / {DEMO_PASSWORD}")
         self.stdout.write(f"  admin:     {ADMIN_USERNAME} / {ADMIN_PASSWORD}  (http://127.0.0.1:<port>/admin/)")
         self.stdout.write(f"  holds last {settings.HOLD_TTL_SECONDS} s; up to {settings.MAX_SEATS_PER_HOLD} seats each")
+
+    def _plan_grand_hall(self, hall: Hall) -> None:
+        """Give the Grand Hall its plan, unless it has it already or sold seats keep it as it is."""
+        self.plan_note = ""
+        if plan_text(hall=hall) == GRAND_PLAN.replace("_", "."):
+            return
+        try:
+            with transaction.atomic():
+                replace_hall_plan(hall=hall, text=GRAND_PLAN)
+        except InvalidRequest as refusal:
+            self.plan_note = f"  {hall.name} keeps its plan: {refusal.detail}"

@@ -53,8 +53,12 @@ def test_layout_shape(api, showtime, seats, settings):
         "counts",
         "currency",
         "categories",
+        "time_zone",
+        "prevent_orphans",
         "seats",
     } <= set(body)
+    assert body["time_zone"] == "UTC"
+    assert body["prevent_orphans"] is False
     assert body["show_id"] == showtime.pk
     assert body["hall_name"] == showtime.hall.name
     assert body["venue_name"] == showtime.hall.venue.name
@@ -81,7 +85,21 @@ def test_layout_shape(api, showtime, seats, settings):
     ]
     assert [seat["id"] for seat in body["seats"]] == seats
     for seat in body["seats"]:
-        assert set(seat) == {"id", "row", "number", "category", "status", "held_by_me", "held_until", "booked_by_me"}
+        assert set(seat) == {
+            "id",
+            "row",
+            "number",
+            "column",
+            "segment",
+            "kind",
+            "category",
+            "status",
+            "held_by_me",
+            "held_until",
+            "booked_by_me",
+        }
+        # A generated grid: every seat stands where its number says, each row one segment.
+        assert (seat["column"], seat["segment"], seat["kind"]) == (seat["number"], 1, "standard")
         assert seat["category"] == standard.pk
         assert seat["status"] == "available"
         assert seat["held_by_me"] is False
@@ -146,6 +164,9 @@ def test_layout_anonymous_sees_no_holder_details(api, user_api, showtime, seats)
         "id": seats[0],
         "row": "A",
         "number": 1,
+        "column": 1,
+        "segment": 1,
+        "kind": "standard",
         "category": showtime.hall.categories.get().pk,
         "status": "held",
         "held_by_me": False,

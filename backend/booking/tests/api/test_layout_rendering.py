@@ -169,7 +169,8 @@ def test_the_body_is_these_exact_bytes(small_show, user, other_user, settings):
 
     def seat(seat_id, row, number, status, held_until=None, booked_by_me=False):
         held = {"held_by_me": held_until is not None, "held_until": held_until, "booked_by_me": booked_by_me}
-        return {"id": seat_id, "row": row, "number": number, "category": standard.pk, "status": status, **held}
+        place = {"column": number, "segment": 1, "kind": "standard"}
+        return {"id": seat_id, "row": row, "number": number, **place, "category": standard.pk, "status": status, **held}
 
     header = {
         "show_id": showtime.pk,
@@ -180,6 +181,8 @@ def test_the_body_is_these_exact_bytes(small_show, user, other_user, settings):
         "hold_ttl_seconds": settings.HOLD_TTL_SECONDS,
         "max_seats_per_hold": settings.MAX_SEATS_PER_HOLD,
         "box_office_payment": True,
+        "time_zone": "UTC",
+        "prevent_orphans": False,
         "counts": {"available": 1, "held": 2, "booked": 1},
         "currency": "EUR",
         "categories": [

@@ -30,7 +30,7 @@ def test_shows_lists_upcoming_showtime_with_its_details(api, showtime):
         "id": showtime.pk,
         "movie": {"id": movie.pk, "title": movie.title, "duration_minutes": movie.duration_minutes},
         "hall": {"id": hall.pk, "name": hall.name},
-        "venue": {"id": venue.pk, "name": venue.name, "city": venue.city},
+        "venue": {"id": venue.pk, "name": venue.name, "city": venue.city, "time_zone": "UTC"},
         "starts_at": isoformat_utc(showtime.starts_at),
         "ends_at": isoformat_utc(showtime.ends_at),
         "counts": {"available": 12, "held": 0, "booked": 0},

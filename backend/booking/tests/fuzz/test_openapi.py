@@ -47,6 +47,7 @@ def test_every_api_endpoint_is_documented():
         "/api/shows/",
         "/api/hall-layout/{show_id}/",
         "/api/hold-seat/",
+        "/api/hold-best-available/",
         "/api/book-seat/",
         "/api/release-seat/",
         "/api/bookings/",
@@ -70,7 +71,7 @@ def test_every_error_response_uses_the_one_error_shape():
                 assert ref in ERROR_REFS, (path, method, status)
     error = schema["components"]["schemas"]["Error"]
     assert set(error["required"]) == {"detail", "code"}
-    assert set(error["properties"]) == {"detail", "code", "seat_ids", "errors"}
+    assert set(error["properties"]) == {"detail", "code", "seat_ids", "errors", "suggestion", "largest_block"}
 
 
 def test_writes_document_their_request_body_and_errors():

@@ -117,7 +117,7 @@ def _hold_past_its_ttl(showtime, seats, user):
 
 def _hall_gained_a_seat_the_showtime_lacks(showtime, seats, user):
     Seat.objects.create(
-        hall_id=showtime.hall_id, row="Z", number=99, category=default_category(hall=showtime.hall)
+        hall_id=showtime.hall_id, row="Z", number=99, column=99, category=default_category(hall=showtime.hall)
     )  # not through generate_seats
     return [f"showtime whose seat rows do not match its hall: showtime {showtime.pk} seat None"]
 

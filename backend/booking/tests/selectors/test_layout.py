@@ -127,7 +127,7 @@ def test_seat_plan_is_rows_a_to_z_then_aa_and_numbers_ascending(db):
 
     plan = seat_plan(showtime_id=showtime.pk)
 
-    labels = [(row, number) for _, row, number, _ in plan]
+    labels = [(row, number) for _, row, number, *_ in plan]
     rows = [*string.ascii_uppercase, "AA", "AB"]
     assert labels == [(row, number) for row in rows for number in (1, 2)]
     assert [seat_id for seat_id, *_ in plan] == [ids[label] for label in labels]

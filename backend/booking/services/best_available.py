@@ -1,0 +1,90 @@
+"""Best available: find and hold, atomically, the best block of seats for a party (booking/seat_selection.py)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from booking.exceptions import BookingError, NoBlock, SeatsBusy, SeatUnavailable, TooManySeats
+from booking.seat_selection import Choice, Fallback, Plan, best_block, hold_stranding, largest_block
+from booking.selectors.seat_plans import selection_state
+from booking.services.holds import hold_with_segments_locked
+from booking.services.locking import BEST_AVAILABLE_LOCK_NAMESPACE, contention_as_conflicts, lock_timeout
+
+
+@dataclass(frozen=True)
+class BestAvailableResult:
+    seat_ids: list[int]
+    held_until: datetime
+    fallback: Fallback
+
+
+class _Stale(BookingError):
+    """The chosen block changed between the snapshot and its locks (a concurrent manual hold): choose again."""
+
+
+def hold_best_available(
+    *,
+    user,
+    showtime_id: int,
+    quantity: int,
+    category_id: int | None = None,
+    accessible: bool = False,
+) -> BestAvailableResult:
+    """Choose the best block of `quantity` seats (best_block: adjacent in one segment and stranding none if
+    any such block exists, else one that strands a seat, else two blocks in adjacent rows) and hold it.
+
+    Best-available requests for one showtime queue on one lock (lock order step 0a in locking.py) and read
+    the seats after it, so a herd of parties never chooses from the same stale picture; the block is then
+    held with its segments locked and checked again (hold_with_segments_locked), since a manual hold may
+    have changed it since the read. Then it chooses again, up to BEST_AVAILABLE_ATTEMPTS times. Raises
+    NoBlock (409 `no_block`, with the largest block) when nothing fits.
+    """
+    if not 1 <= quantity <= settings.MAX_SEATS_PER_HOLD:
+        raise TooManySeats(f"Ask for 1 to {settings.MAX_SEATS_PER_HOLD} seats.")
+    for _ in range(settings.BEST_AVAILABLE_ATTEMPTS):
+        try:
+            return _attempt(
+                user=user, showtime_id=showtime_id, quantity=quantity, category_id=category_id, accessible=accessible
+            )
+        except (_Stale, SeatUnavailable):
+            continue
+    raise SeatsBusy(seat_ids=[])
+
+
+def _attempt(*, user, showtime_id, quantity, category_id, accessible) -> BestAvailableResult:
+    with contention_as_conflicts(seat_ids=[]), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(%s, %s::integer)",
+                [lock_timeout(), BEST_AVAILABLE_LOCK_NAMESPACE, showtime_id],
+            )
+        state = selection_state(showtime_id=showtime_id, now=timezone.now())
+        choice = best_block(
+            state.plan, state.free, quantity, prices=state.prices, category=category_id, accessible=accessible
+        )
+        if choice is None:
+            largest = largest_block(
+                state.plan, state.free, prices=state.prices, category=category_id, accessible=accessible
+            )
+            raise NoBlock(quantity=quantity, largest_block=largest)
+        held = hold_with_segments_locked(
+            user=user,
+            showtime_id=showtime_id,
+            seat_ids=list(choice.seat_ids),
+            rate_window=None,  # the view's throttle counted the request
+            refusal=lambda free: _changed(state.plan, choice, free),
+        )
+    return BestAvailableResult(seat_ids=held.seat_ids, held_until=held.held_until, fallback=choice.fallback)
+
+
+def _changed(plan: Plan, choice: Choice, free: frozenset[int]) -> BookingError | None:
+    """Under the segment locks: refuse (to choose again) if a chosen seat is gone, or if the block now strands a
+    seat where it stranded none when chosen."""
+    if not set(choice.seat_ids) <= free:
+        return _Stale()
+    if choice.fallback == Fallback.NONE and hold_stranding(plan, free, choice.seat_ids) is not None:
+        return _Stale()
+    return None
