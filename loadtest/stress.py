@@ -575,8 +575,9 @@ class Stress:
         if ttl is not None and r.body.get("hold_ttl_seconds") != ttl:
             raise SetupError(f"showtime created with hold_ttl_seconds={r.body.get('hold_ttl_seconds')}, not {ttl}")
         layout = await self.layout(r.body["id"], label="setup")
-        if len(layout["seats"]) != seats:
-            raise SetupError(f"showtime {r.body['id']} has {len(layout['seats'])} seats, expected {rows * per_row}")
+        expected = seats if plan else rows * per_row  # a plan's caller counts its seats
+        if len(layout["seats"]) != expected:
+            raise SetupError(f"showtime {r.body['id']} has {len(layout['seats'])} seats, expected {expected}")
         return layout
 
     async def layout(self, show_id: int, *, user: User | None = None, label: str = "hall-layout") -> dict:
