@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import BigIntegerRangeField, DateTimeRangeField, RangeOperators
+from django.contrib.postgres.fields import ArrayField, BigIntegerRangeField, DateTimeRangeField, RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q
@@ -507,6 +507,30 @@ class PaymentEvent(models.Model):
 
     def __str__(self):
         return f"{self.provider}:{self.event_id}"
+
+
+class BestAvailableRequest(models.Model):
+    """A best-available request made with an Idempotency-Key, and what it held: a retry with the same key gets
+    the same answer instead of a second block (services/best_available.py). Written in the hold's transaction."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    idempotency_key = models.CharField(max_length=255)
+    showtime = models.ForeignKey(Showtime, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveSmallIntegerField()
+    category_id = models.BigIntegerField(null=True, blank=True)
+    accessible = models.BooleanField()
+    seat_ids = ArrayField(models.BigIntegerField())
+    fallback = models.CharField(max_length=11)
+    held_until = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "idempotency_key"], name="bestavailable_unique_key_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.idempotency_key}: {self.quantity} seats of showtime {self.showtime_id}"
 
 
 class SeatEvent(models.Model):

@@ -64,7 +64,7 @@ ERROR_DESCRIPTIONS = {
     409: "Conflict (e.g. `username_taken` on register; the seat writes name their codes).",
     413: "Request body over 64 KB (`request_too_large`), refused before parsing.",
     415: "Body not sent as `application/json` (`unsupported_media_type`).",
-    422: "The `Idempotency-Key` was already used for a different booking request (`idempotency_key_reused`).",
+    422: "The `Idempotency-Key` was already used for a different request (`idempotency_key_reused`).",
     429: "Too many requests (`throttled`); see `Retry-After`.",
     402: "Payment: `payment_declined` (the card was declined; the holds stay until they expire, try another card), "
     "`payment_required` (book-seat on a showtime that is paid online only: make an order and pay it).",
@@ -123,6 +123,23 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="1 to 255 visible ASCII characters (e.g. a UUID). A retry with the same key, show and seats "
     "returns the original booking (201, `Idempotent-Replayed: true`) and changes nothing.",
     pattern=r"^[!-~]{1,255}$",
+)
+BEST_AVAILABLE_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="1 to 255 visible ASCII characters (e.g. a UUID). A retry with the same key and request returns "
+    "the first answer (`Idempotent-Replayed: true`) and holds nothing more.",
+    pattern=r"^[!-~]{1,255}$",
+)
+BEST_AVAILABLE_REPLAYED = OpenApiParameter(
+    "Idempotent-Replayed",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    enum=["true"],
+    description="Present when an Idempotency-Key retry returned the first answer.",
 )
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match",

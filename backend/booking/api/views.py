@@ -238,6 +238,7 @@ class HoldBestAvailableView(APIView):
         operation_id="hold_best_available",
         summary="Find and hold the best seats for a party, together",
         request=s.BestAvailableSerializer,
+        parameters=[doc.BEST_AVAILABLE_KEY, doc.BEST_AVAILABLE_REPLAYED],
         responses={
             200: shapes.BestAvailableResult,
             **doc.errors(
@@ -246,6 +247,7 @@ class HoldBestAvailableView(APIView):
                 403,
                 404,
                 409,
+                422,
                 429,
                 order_conflict="`no_block` (with `largest_block`), `hold_limit`, `lock_timeout`, `show_started`",
             ),
@@ -259,12 +261,23 @@ class HoldBestAvailableView(APIView):
             quantity=data["quantity"],
             category_id=data.get("category"),
             accessible=data["accessible"],
+            idempotency_key=_idempotency_key(request),
         )
-        return Response(shapes.BestAvailableResult.render({"detail": "Seats held.", **vars(result)}))
+        response = Response(shapes.BestAvailableResult.render({"detail": "Seats held.", **vars(result)}))
+        if result.replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 # Visible ASCII, no spaces: what the schema documents (a UUID fits); anything else is 400.
 _IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,255}")
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (e.g. a UUID).")
+    return key
 
 
 class BookSeatView(APIView):
@@ -296,14 +309,11 @@ class BookSeatView(APIView):
     )
     def post(self, request):
         data = s.validated_input(s.SeatSelectionSerializer, request)
-        key = request.headers.get("Idempotency-Key")
-        if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
-            raise InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (e.g. a UUID).")
         result = confirm_booking(
             user=request.user,
             showtime_id=data["show_id"],
             seat_ids=data["seat_ids"],
-            idempotency_key=key,
+            idempotency_key=_idempotency_key(request),
             rate_window=seat_write_window(request),
         )
         response = Response(

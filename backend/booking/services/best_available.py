@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from booking.exceptions import BookingError, NoBlock, SeatsBusy, SeatUnavailable, TooManySeats
+from booking.exceptions import BookingError, IdempotencyKeyReused, NoBlock, SeatsBusy, SeatUnavailable, TooManySeats
+from booking.models import BestAvailableRequest
 from booking.seat_selection import Choice, Fallback, Plan, best_block, hold_stranding, largest_block
 from booking.selectors.seat_plans import selection_state
 from booking.services.holds import hold_with_segments_locked
@@ -19,6 +20,7 @@ class BestAvailableResult:
     seat_ids: list[int]
     held_until: datetime
     fallback: Fallback
+    replayed: bool = False  # the answer to an earlier request with the same Idempotency-Key
 
 
 class _Stale(BookingError):
@@ -32,6 +34,7 @@ def hold_best_available(
     quantity: int,
     category_id: int | None = None,
     accessible: bool = False,
+    idempotency_key: str | None = None,
 ) -> BestAvailableResult:
     """Choose the best block of `quantity` seats (best_block: adjacent in one segment and stranding none if
     any such block exists, else one that strands a seat, else two blocks in adjacent rows) and hold it.
@@ -41,26 +44,33 @@ def hold_best_available(
     held with its segments locked and checked again (hold_with_segments_locked), since a manual hold may
     have changed it since the read. Then it chooses again, up to BEST_AVAILABLE_ATTEMPTS times. Raises
     NoBlock (409 `no_block`, with the largest block) when nothing fits.
+
+    With an `idempotency_key`, a retry gets the first answer again (`replayed`) and holds nothing more; the
+    key with another request is IdempotencyKeyReused (422). Looked up under the showtime's lock and written in
+    the hold's transaction, so two retries at once cannot both hold.
     """
+    request = {"showtime_id": showtime_id, "quantity": quantity, "category_id": category_id, "accessible": accessible}
     if not 1 <= quantity <= settings.MAX_SEATS_PER_HOLD:
         raise TooManySeats(f"Ask for 1 to {settings.MAX_SEATS_PER_HOLD} seats.")
     for _ in range(settings.BEST_AVAILABLE_ATTEMPTS):
         try:
-            return _attempt(
-                user=user, showtime_id=showtime_id, quantity=quantity, category_id=category_id, accessible=accessible
-            )
+            return _attempt(user=user, request=request, idempotency_key=idempotency_key)
         except (_Stale, SeatUnavailable):
             continue
     raise SeatsBusy(seat_ids=[])
 
 
-def _attempt(*, user, showtime_id, quantity, category_id, accessible) -> BestAvailableResult:
+def _attempt(*, user, request: dict, idempotency_key: str | None) -> BestAvailableResult:
+    showtime_id, quantity = request["showtime_id"], request["quantity"]
+    category_id, accessible = request["category_id"], request["accessible"]
     with contention_as_conflicts(seat_ids=[]), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(%s, %s::integer)",
                 [lock_timeout(), BEST_AVAILABLE_LOCK_NAMESPACE, showtime_id],
             )
+        if idempotency_key is not None and (earlier := _earlier(user, idempotency_key, request)) is not None:
+            return earlier
         state = selection_state(showtime_id=showtime_id, now=timezone.now())
         choice = best_block(
             state.plan, state.free, quantity, prices=state.prices, category=category_id, accessible=accessible
@@ -77,7 +87,27 @@ def _attempt(*, user, showtime_id, quantity, category_id, accessible) -> BestAva
             rate_window=None,  # the view's throttle counted the request
             refusal=lambda free: _changed(state.plan, choice, free),
         )
+        if idempotency_key is not None:
+            BestAvailableRequest.objects.create(
+                user=user,
+                idempotency_key=idempotency_key,
+                **request,
+                seat_ids=held.seat_ids,
+                fallback=choice.fallback,
+                held_until=held.held_until,
+            )
     return BestAvailableResult(seat_ids=held.seat_ids, held_until=held.held_until, fallback=choice.fallback)
+
+
+def _earlier(user, key: str, request: dict) -> BestAvailableResult | None:
+    earlier = BestAvailableRequest.objects.filter(user=user, idempotency_key=key).first()
+    if earlier is None:
+        return None
+    if {name: getattr(earlier, name) for name in request} != request:
+        raise IdempotencyKeyReused("This Idempotency-Key was already used for a different best-available request.")
+    return BestAvailableResult(
+        seat_ids=earlier.seat_ids, held_until=earlier.held_until, fallback=Fallback(earlier.fallback), replayed=True
+    )
 
 
 def _changed(plan: Plan, choice: Choice, free: frozenset[int]) -> BookingError | None:

@@ -1230,7 +1230,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The `Idempotency-Key` was already used for a different booking request (`idempotency_key_reused`). */
+            /** @description The `Idempotency-Key` was already used for a different request (`idempotency_key_reused`). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1467,7 +1467,10 @@ export interface operations {
     hold_best_available: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description 1 to 255 visible ASCII characters (e.g. a UUID). A retry with the same key and request returns the first answer (`Idempotent-Replayed: true`) and holds nothing more. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1479,6 +1482,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description Present when an Idempotency-Key retry returned the first answer. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1541,6 +1546,15 @@ export interface operations {
             };
             /** @description Body not sent as `application/json` (`unsupported_media_type`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Idempotency-Key` was already used for a different request (`idempotency_key_reused`). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -74,3 +74,26 @@ def test_a_stranding_hold_is_a_409_with_the_seat_and_a_suggestion(user_api, plan
     assert snapshot() == before
     response = user_api.post(HOLD_URL, {"show_id": planned.pk, "seat_ids": body["suggestion"]}, format="json")
     assert response.status_code == 200
+
+
+def test_a_retry_with_the_same_key_gets_the_first_answer_and_holds_nothing_more(user_api, user, planned):
+    body = {"show_id": planned.pk, "quantity": 3}
+    first = user_api.post(BEST_URL, body, format="json", headers={"Idempotency-Key": "party-1"})
+    again = user_api.post(BEST_URL, body, format="json", headers={"Idempotency-Key": "party-1"})
+
+    assert first.status_code == again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert again.json()["seat_ids"] == first.json()["seat_ids"]
+    assert ShowSeat.objects.filter(showtime=planned, held_by=user).count() == 3
+
+    other = user_api.post(BEST_URL, {**body, "quantity": 2}, format="json", headers={"Idempotency-Key": "party-1"})
+    assert_error(other, 422, "idempotency_key_reused")
+    assert ShowSeat.objects.filter(showtime=planned, held_by=user).count() == 3
+
+
+def test_a_malformed_key_is_a_400(user_api, planned):
+    response = user_api.post(
+        BEST_URL, {"show_id": planned.pk, "quantity": 2}, format="json", headers={"Idempotency-Key": "a b"}
+    )
+    assert_error(response, 400, "invalid")
