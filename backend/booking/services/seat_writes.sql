@@ -66,18 +66,23 @@ $$;
 
 -- The unlocked snapshot of the requested seats that a hold starts from: which exist, which are visibly
 -- taken by someone else (refused before any seat lock: a hot seat's losers lock no seat), and which are
--- companion seats (with the wheelchair spaces of their segments, for the companion rule).
+-- companion seats (for the companion rule). PL/pgSQL, not SQL: it keeps its plan for the session (a SQL
+-- function that is not inlined is planned on every call: 10 % of a hold, measured).
+DROP FUNCTION IF EXISTS boxoffice_seat_snapshot(bigint, bigint, bigint[], timestamptz);  -- its OUT columns were renamed
 CREATE OR REPLACE FUNCTION boxoffice_seat_snapshot(
     p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz,
-    OUT found bigint[], OUT taken bigint[], OUT companions bigint[]
-) LANGUAGE sql STABLE AS $$
+    OUT found_ids bigint[], OUT taken_ids bigint[], OUT companion_ids bigint[]
+) LANGUAGE plpgsql STABLE AS $$
+BEGIN
     SELECT array_agg(ss.seat_id),
            array_agg(ss.seat_id) FILTER (
                WHERE ss.status = 'booked'
                   OR (boxoffice_is_live_hold(ss.status, ss.held_until, p_now) AND ss.held_by_id <> p_user)),
            array_agg(ss.seat_id) FILTER (WHERE se.kind = 'companion')
+    INTO found_ids, taken_ids, companion_ids
     FROM booking_showseat ss JOIN booking_seat se ON se.id = ss.seat_id
-    WHERE ss.showtime_id = p_showtime AND ss.seat_id = ANY(p_seat_ids)
+    WHERE ss.showtime_id = p_showtime AND ss.seat_id = ANY(p_seat_ids);
+END
 $$;
 
 -- The companion rule: a companion seat is held together with a wheelchair space of its segment (in the same
@@ -85,15 +90,20 @@ $$;
 -- Returns the companion seats that break it (NULL: none).
 CREATE OR REPLACE FUNCTION boxoffice_lone_companions(
     p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_companions bigint[], p_now timestamptz
-) RETURNS bigint[] LANGUAGE sql STABLE AS $$
-    SELECT array_agg(c.id ORDER BY c.id)
+) RETURNS bigint[] LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_lone bigint[];
+BEGIN
+    SELECT array_agg(c.id ORDER BY c.id) INTO v_lone
     FROM booking_seat c
     WHERE c.id = ANY(p_companions)
       AND NOT EXISTS (
           SELECT 1 FROM booking_seat w JOIN booking_showseat ws ON ws.seat_id = w.id AND ws.showtime_id = p_showtime
           WHERE w.hall_id = c.hall_id AND w.row = c.row AND w.segment = c.segment AND w.kind = 'wheelchair'
             AND (w.id = ANY(p_seat_ids)
-                 OR (ws.held_by_id = p_user AND boxoffice_is_live_hold(ws.status, ws.held_until, p_now))))
+                 OR (ws.held_by_id = p_user AND boxoffice_is_live_hold(ws.status, ws.held_until, p_now))));
+    RETURN v_lone;
+END
 $$;
 
 -- Hold every requested seat for p_user, or none. Lock order: the caller's rate-limit counter row (given
@@ -153,7 +163,7 @@ BEGIN
         RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::timestamptz, NULL::integer;
         RETURN;
     END IF;
-    SELECT snap.found, snap.taken, snap.companions INTO v_found, v_taken, v_companions
+    SELECT snap.found_ids, snap.taken_ids, snap.companion_ids INTO v_found, v_taken, v_companions
     FROM boxoffice_seat_snapshot(p_user, p_showtime, p_seat_ids, p_now) snap;
     IF cardinality(v_found) IS DISTINCT FROM cardinality(p_seat_ids) THEN
         RETURN QUERY SELECT 'seat_not_found',
@@ -260,7 +270,7 @@ BEGIN
         RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::bigint[];
         RETURN;
     END IF;
-    SELECT snap.found, snap.taken INTO v_found, v_taken
+    SELECT snap.found_ids, snap.taken_ids INTO v_found, v_taken
     FROM boxoffice_seat_snapshot(p_user, p_showtime, p_seat_ids, p_now) snap;
     IF cardinality(v_found) IS DISTINCT FROM cardinality(p_seat_ids) THEN
         RETURN QUERY SELECT 'seat_not_found',

@@ -89,6 +89,7 @@ def test_shallow_field_copies_render_what_drf_would(user, showtime, seats):
                 "booked": 1,
                 "held": 1,
                 "expired_holds": 0,
+                "single_seats": 0,
                 "available": 2,
             },
             {},

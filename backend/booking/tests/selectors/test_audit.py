@@ -40,6 +40,7 @@ def test_a_clean_database_details_the_listed_showtimes(showtime, seats, user, ot
             "held": 2,
             "expired_holds": 1,
             "available": 9,  # 8 free + the expired hold
+            "single_seats": 1,  # A4, free again, alone beside the held A3
         }
     ]
     assert audit["booked_seats"] == {
