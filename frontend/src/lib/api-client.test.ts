@@ -29,6 +29,15 @@ describe('api client', () => {
     expect(error).toMatchObject({ status: 409, code: 'seat_unavailable', detail: 'Taken', seatIds: [3, 4] });
   });
 
+  it("keeps an orphan refusal's suggestion and a no_block refusal's largest block", async () => {
+    mockFetch(() => json(409, { detail: 'Alone', code: 'orphan_seat', seat_ids: [5], suggestion: [8, 9] }));
+    const orphan = (await api.post('/api/hold-seat/', {}).catch((e: unknown) => e)) as ApiError;
+    expect(orphan).toMatchObject({ code: 'orphan_seat', seatIds: [5], suggestion: [8, 9], largestBlock: undefined });
+    mockFetch(() => json(409, { detail: 'None', code: 'no_block', largest_block: 2 }));
+    const none = (await api.post('/api/hold-best-available/', {}).catch((e: unknown) => e)) as ApiError;
+    expect(none).toMatchObject({ code: 'no_block', largestBlock: 2, suggestion: undefined });
+  });
+
   it('keeps per-field errors and copes with non-JSON error pages', async () => {
     mockFetch(() => json(400, { detail: 'Invalid', code: 'invalid', errors: { username: ['Taken.'] } }));
     const e1 = (await api.post('/api/auth/register/', {}).catch((e: unknown) => e)) as ApiError;

@@ -9,6 +9,8 @@ export interface ApiErrorBody {
   code?: unknown;
   seat_ids?: unknown;
   errors?: unknown;
+  suggestion?: unknown;
+  largest_block?: unknown;
 }
 
 export type FieldErrors = Record<string, string[]>;
@@ -19,6 +21,10 @@ export class ApiError extends Error {
   readonly detail: string;
   readonly seatIds?: number[];
   readonly errors?: FieldErrors;
+  /** `orphan_seat`: a block of as many seats that strands none (empty: there is none). */
+  readonly suggestion?: number[];
+  /** `no_block`: the most adjacent free seats there are for that request. */
+  readonly largestBlock?: number;
 
   constructor(init: {
     status: number;
@@ -26,6 +32,8 @@ export class ApiError extends Error {
     detail: string;
     seatIds?: number[];
     errors?: FieldErrors;
+    suggestion?: number[];
+    largestBlock?: number;
   }) {
     super(init.detail);
     this.name = 'ApiError';
@@ -34,6 +42,8 @@ export class ApiError extends Error {
     this.detail = init.detail;
     this.seatIds = init.seatIds;
     this.errors = init.errors;
+    this.suggestion = init.suggestion;
+    this.largestBlock = init.largestBlock;
   }
 
   /** Network failure or a 5xx: worth retrying the same request. */
@@ -122,6 +132,8 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
     detail: typeof body?.detail === 'string' && body.detail ? body.detail : defaultDetail(status),
     seatIds: toSeatIds(body?.seat_ids),
     errors: toFieldErrors(body?.errors),
+    suggestion: toSeatIds(body?.suggestion),
+    largestBlock: typeof body?.largest_block === 'number' ? body.largest_block : undefined,
   });
 }
 

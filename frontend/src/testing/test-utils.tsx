@@ -44,7 +44,21 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export const STANDARD_CATEGORY_ID = 1;
 
 export function seat(id: number, row: string, number: number, extra: Partial<Seat> = {}): Seat {
-  return { id, row, number, category: STANDARD_CATEGORY_ID, status: 'available', held_by_me: false, held_until: null, booked_by_me: false, ...extra };
+  return {
+    id,
+    row,
+    number,
+    // A plain hall unless a test shapes it: the seat stands where its number says, one segment a row.
+    column: number,
+    segment: 1,
+    kind: 'standard',
+    category: STANDARD_CATEGORY_ID,
+    status: 'available',
+    held_by_me: false,
+    held_until: null,
+    booked_by_me: false,
+    ...extra,
+  };
 }
 
 /**
@@ -91,6 +105,8 @@ export function makeLayout(overrides: Partial<HallLayout> = {}, seatOverrides: R
     hold_ttl_seconds: 600,
     max_seats_per_hold: 4,
     box_office_payment: true,
+    time_zone: 'UTC',
+    prevent_orphans: false,
     counts,
     currency: 'EUR',
     categories: [category(STANDARD_CATEGORY_ID, 'Standard', '10.00')],

@@ -20,12 +20,18 @@ export type PriceRange = Schemas['PriceRange'];
 /** A seat of GET /api/hall-layout/{show_id}/. */
 export type Seat = Schemas['LayoutSeat'];
 export type SeatStatus = Seat['status'];
+/** What a seat is for: most are standard; a wheelchair space, or a companion seat next to one. */
+export type SeatKind = Seat['kind'];
 /** A seat category of the hall layout with its prices for this show (`price: null`: not for sale). */
 export type SeatCategory = Schemas['LayoutCategory'];
 export type HallLayout = Schemas['HallLayout'];
 
 /** POST /api/hold-seat/. */
 export type HoldResponse = Schemas['HoldResult'];
+/** The body of POST /api/hold-best-available/. */
+export type BestAvailableRequest = Schemas['BestAvailableRequest'];
+/** POST /api/hold-best-available/: the seats it held, and how far it had to settle (`fallback`). */
+export type BestAvailableResponse = Schemas['BestAvailableResult'];
 /** POST /api/release-seat/. */
 export type ReleaseResponse = Schemas['ReleaseResult'];
 

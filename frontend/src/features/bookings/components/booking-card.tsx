@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { formatDateTime } from '@/lib/format';
+import { formatShowDateTime } from '@/lib/zoned-time';
 import type { Booking } from '@/types/api';
 import { liveSeats } from '../utils/money';
 import { BookedSeats } from './booked-seats';
@@ -17,7 +18,7 @@ export function BookingCard({ booking }: { booking: Booking }) {
           {allCancelled ? <span className="badge badge-muted">Cancelled</span> : null}
         </h2>
         <p className="muted">
-          {[formatDateTime(booking.starts_at), booking.venue_name, booking.hall_name].filter(Boolean).join(' · ')}
+          {[formatShowDateTime(booking.starts_at, booking.time_zone), booking.venue_name, booking.hall_name].filter(Boolean).join(' · ')}
         </p>
         <BookedSeats seats={booking.seats} currency={booking.payment?.currency ?? null} />
         <PaymentSummary booking={booking} />

@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hallLayoutQueryKey } from '@/lib/query-keys';
 import { formatMoney } from '@/lib/money';
+import { formatShowDateTime } from '@/lib/zoned-time';
 import type { BookedSeat, Booking, BookingPayment, CancelRequest } from '@/types/api';
 import { createTestQueryClient, json, makeLayout, mockFetch, renderWithProviders, type Handler } from '@/testing/test-utils';
 import { BookingList } from './booking-list';
@@ -36,6 +37,7 @@ function booking(overrides: Partial<Booking> = {}): Booking {
     starts_at: inHours(26),
     hall_name: 'Hall 1',
     venue_name: 'Grand',
+    time_zone: 'UTC',
     seats,
     payment: payment('paid', '16.50'),
     cancellable_until: inHours(24),
@@ -91,6 +93,14 @@ describe('BookingList', () => {
     expect(within(boxOffice).getByTestId('payment-summary')).toHaveTextContent(
       `To pay at the box office when you arrive: ${eur('16.50')}`,
     );
+  });
+
+  it("shows the showtime in the venue's time zone, labelled", async () => {
+    bookingsBackend([booking({ starts_at: '2030-12-14T13:00:00Z', time_zone: 'Europe/Berlin' })]);
+    renderWithProviders(<BookingList />);
+    const card = await screen.findByTestId('booking-BX-1');
+    expect(card).toHaveTextContent(`${formatShowDateTime('2030-12-14T13:00:00Z', 'Europe/Berlin')} · Grand · Hall 1`);
+    expect(formatShowDateTime('2030-12-14T13:00:00Z', 'Europe/Berlin')).toMatch(/(14:00|02:00\sPM) \((CET|GMT\+1)\)$/);
   });
 
   it('previews the exact refund of the chosen seats before anything is cancelled', async () => {

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { RetryAlert } from '@/components/retry-alert';
-import { formatDateTime } from '@/lib/format';
+import { formatShowDateTime } from '@/lib/zoned-time';
 import type { Booking } from '@/types/api';
 import { useCancelFlow } from '../hooks/use-cancel-flow';
 import { useIsPast } from '../hooks/use-is-past';
@@ -50,7 +50,7 @@ export function CancelSection({ booking }: { booking: Booking }) {
         <button type="button" className="btn btn-small" ref={toggleRef} onClick={flow.open} data-testid="cancel-seats-button">
           Cancel seats
         </button>
-        <span className="muted small">You can cancel until {formatDateTime(booking.cancellable_until)}</span>
+        <span className="muted small">You can cancel until {formatShowDateTime(booking.cancellable_until, booking.time_zone)}</span>
       </p>
     );
   }

@@ -32,7 +32,7 @@ export interface SeatPatch {
   fresh: boolean;
 }
 
-export function useSeatMutation<TInput extends SeatsInput, TData>({
+export function useSeatMutation<TInput extends { showId: number }, TData>({
   mutationFn,
   patch,
   onPatched,

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { seatLabel } from '@/lib/format';
 import type { Seat } from '@/types/api';
 import type { SeatActions } from '../hooks/use-seat-actions';
@@ -17,6 +18,8 @@ export interface ActionBarProps {
   onCheckout: () => void;
   /** Back from the checkout: its button takes the focus again. */
   focusCheckout?: boolean;
+  /** Changes on each successful hold: the bar takes the focus (what was held, and Checkout, are here). */
+  focusKey?: number;
 }
 
 /**
@@ -24,8 +27,17 @@ export interface ActionBarProps {
  * Both modes stay in this one component, as fragments in the same places, so
  * React keeps the same button elements (and the keyboard focus) across modes.
  */
-export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, pricing, max, onClear, onCheckout, focusCheckout }: ActionBarProps) {
+export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, pricing, max, onClear, onCheckout, focusCheckout, focusKey = 0 }: ActionBarProps) {
   const { pending } = actions;
+  const infoRef = useRef<HTMLDivElement>(null);
+  // Only when the key changes while the bar is shown: not on page load, nor when coming back from the
+  // checkout (its button takes the focus then).
+  const focusedKey = useRef(focusKey);
+  useEffect(() => {
+    if (focusedKey.current === focusKey) return;
+    focusedKey.current = focusKey;
+    infoRef.current?.focus({ preventScroll: true });
+  }, [focusKey]);
   const holdSelected = () => actions.hold(selectedSeats.map((s) => s.id));
   const heldLabels = heldByMe.map(seatLabel);
   const selectedLabels = selectedSeats.map(seatLabel);
@@ -34,7 +46,7 @@ export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, pricing
     <div className="action-bar">
       {actions.holdActive && heldUntil !== null ? (
         <>
-          <div className="action-bar__info">
+          <div className="action-bar__info" ref={infoRef} tabIndex={-1} data-testid="action-bar-info">
             <p>
               <strong>
                 {heldLabels.length} seat{heldLabels.length === 1 ? '' : 's'} held:
@@ -68,7 +80,7 @@ export function ActionBar({ actions, heldByMe, heldUntil, selectedSeats, pricing
         </>
       ) : (
         <>
-          <div className="action-bar__info">
+          <div className="action-bar__info" ref={infoRef} tabIndex={-1} data-testid="action-bar-info">
             {selectedLabels.length ? (
               <p>
                 <strong>

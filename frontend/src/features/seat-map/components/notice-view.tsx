@@ -19,6 +19,7 @@ export function NoticeView({ notice, signIn, onDismiss, pending }: NoticeViewPro
         </p>
       );
     case 'conflict':
+      if (notice.offer) return <OfferAlert text={notice.text} offer={notice.offer} pending={pending} onDismiss={onDismiss} />;
       return (
         <RetryAlert
           tone="warning"
@@ -54,9 +55,36 @@ export function NoticeView({ notice, signIn, onDismiss, pending }: NoticeViewPro
       );
     case 'info':
       return (
-        <p className="alert alert-info" role="status">
+        <p className="alert alert-info" role="status" data-testid="info-message">
           {notice.text}
         </p>
       );
   }
+}
+
+/** A refusal with a way out in one click (the seats the server suggests instead), or Dismiss. */
+function OfferAlert({
+  text,
+  offer,
+  pending,
+  onDismiss,
+}: {
+  text: string;
+  offer: { label: string; run: () => void };
+  pending: boolean;
+  onDismiss: () => void;
+}) {
+  return (
+    <div className="alert alert-warning" role="alert" data-testid="conflict-message">
+      <span>{text}</span>
+      <span className="alert__actions">
+        <button type="button" className="btn btn-small btn-primary" onClick={offer.run} disabled={pending} data-testid="offer-button">
+          {offer.label}
+        </button>
+        <button type="button" className="btn btn-small btn-ghost" onClick={onDismiss}>
+          Dismiss
+        </button>
+      </span>
+    </div>
+  );
 }

@@ -1,12 +1,15 @@
 import { useMemo, useState } from 'react';
 import { useHallLayout } from '../api/get-hall-layout';
 import { useCheckout } from '../hooks/use-checkout';
+import { useDockSpace } from '../hooks/use-dock-space';
 import { useHallSeats } from '../hooks/use-hall-seats';
 import { useSeatActions } from '../hooks/use-seat-actions';
 import { useSeatSelection } from '../hooks/use-seat-selection';
 import type { Notice } from '../utils/notice';
+import { seatKindsIn } from '../utils/plan';
 import { NO_PRICING, pricingOf } from '../utils/pricing';
 import { ActionBar } from './action-bar';
+import { BestAvailable } from './best-available';
 import { CheckoutPanel } from './checkout-panel';
 import { LayoutLoadError, PollError } from './layout-errors';
 import { Legend } from './legend';
@@ -33,6 +36,10 @@ export function SeatBooking({ showId }: { showId: number }) {
   const selection = useSeatSelection({ ...hall, showId, seats: layout?.seats, pricing, heldCount: hall.heldByMe.length, max, setNotice });
   const actions = useSeatActions({ ...hall, showId, max, selection, setNotice });
   const checkout = useCheckout({ showId, max, labelsFor: hall.labelsFor, holdActive: actions.holdActive, setNotice });
+  const seats = layout?.seats;
+  const kinds = useMemo(() => seatKindsIn(seats ?? []), [seats]);
+  const sold = useMemo(() => pricing.categories.filter((c) => c.price !== null), [pricing]);
+  const dockRef = useDockSpace();
 
   if (layoutQuery.isPending) {
     return (
@@ -59,10 +66,10 @@ export function SeatBooking({ showId }: { showId: number }) {
         />
       ) : null}
 
-      <NoticeView notice={notice} signIn={actions.signIn} onDismiss={() => setNotice(null)} pending={actions.pending} />
-
       {checkout.open ? (
-        <CheckoutPanel
+        <>
+          <NoticeView notice={notice} signIn={actions.signIn} onDismiss={() => setNotice(null)} pending={actions.pending} />
+          <CheckoutPanel
           checkout={checkout}
           seats={hall.heldByMe}
           heldUntil={hall.heldUntil}
@@ -70,16 +77,26 @@ export function SeatBooking({ showId }: { showId: number }) {
           boxOfficeAllowed={layout.box_office_payment}
           // While the bank has yet to answer, the order's outcome says what became of the seats.
           onExpire={checkout.waiting ? () => {} : actions.onExpire}
-        />
+          />
+        </>
       ) : (
         <>
           <div className="card seat-map-card">
+            <BestAvailable
+              max={max - hall.heldByMe.length}
+              categories={sold}
+              wheelchair={kinds.wheelchair}
+              pending={actions.pending}
+              onHold={actions.holdBest}
+            />
             <SeatMap seats={layout.seats} pricing={pricing} selected={selection.selected} onToggle={selection.toggle} />
-            <Legend yours={hall.bookedByMe} notForSale={pricing.categories.some((c) => c.price === null)} />
+            <Legend yours={hall.bookedByMe} notForSale={pricing.categories.some((c) => c.price === null)} {...kinds} />
           </div>
 
-          {/* Sticks to the bottom of the screen: prices and the total stay in view however long the hall. */}
-          <div className="seat-dock">
+          {/* Sticks to the bottom of the screen: prices, the total and every message about the seats stay
+              in view however long the hall, and a message appearing never moves the map under the pointer. */}
+          <div className="seat-dock" ref={dockRef} data-testid="seat-dock">
+            <NoticeView notice={notice} signIn={actions.signIn} onDismiss={() => setNotice(null)} pending={actions.pending} />
             <PriceLegend pricing={pricing} />
             <ActionBar
               actions={actions}
@@ -91,6 +108,7 @@ export function SeatBooking({ showId }: { showId: number }) {
               onClear={selection.clear}
               onCheckout={checkout.start}
               focusCheckout={checkout.returned}
+              focusKey={actions.heldCount}
             />
           </div>
         </>

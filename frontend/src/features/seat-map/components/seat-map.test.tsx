@@ -121,3 +121,54 @@ describe('SeatMap', () => {
     expect(onToggle).toHaveBeenCalledWith(2);
   });
 });
+
+describe('SeatMap: the hall plan', () => {
+  // Row A: a wheelchair space and its companion seat | aisle | A3-A4; row B: B1-B2 | aisle | B3, offset.
+  const planned = [
+    seat(1, 'A', 1, { column: 1, segment: 1, kind: 'wheelchair' }),
+    seat(2, 'A', 2, { column: 2, segment: 1, kind: 'companion' }),
+    seat(3, 'A', 3, { column: 4, segment: 2 }),
+    seat(4, 'A', 4, { column: 5, segment: 2 }),
+    seat(5, 'B', 1, { column: 2, segment: 1 }),
+    seat(6, 'B', 2, { column: 3, segment: 1 }),
+    seat(7, 'B', 3, { column: 6, segment: 2 }),
+  ];
+  const gridColumn = (id: number) => screen.getByTestId(`seat-${id}`).style.gridColumnStart;
+
+  it('puts each seat in its plan column: aisles and offsets stay empty', () => {
+    renderMap({ seats: planned });
+    expect([1, 2, 3, 4].map(gridColumn)).toEqual(['2', '3', '5', '6']); // column 4 (grid 4) is the aisle
+    expect([5, 6, 7].map(gridColumn)).toEqual(['3', '4', '7']);
+    // The printed number stays what it is, wherever the seat stands.
+    expect(screen.getByTestId('seat-7')).toHaveTextContent('3');
+    const rowB = screen.getByRole('group', { name: 'Row B' });
+    expect(rowB.querySelector('.row-label--end')).toHaveStyle({ gridColumnStart: '8' });
+  });
+
+  it('names wheelchair spaces and companion seats, with an icon in place of the number', () => {
+    renderMap({ seats: planned });
+    const price = eur('10.00');
+    const space = screen.getByTestId('seat-1');
+    expect(space).toHaveAccessibleName(`Row A, seat 1, Wheelchair space, Standard, ${price}, available`);
+    expect(space).toHaveAttribute('title', 'Wheelchair space');
+    expect(space.querySelector('svg[data-kind="wheelchair"]')).not.toBeNull();
+    expect(screen.getByTestId('seat-2')).toHaveAccessibleName(`Row A, seat 2, Companion seat, Standard, ${price}, available`);
+    expect(screen.getByTestId('seat-3')).not.toHaveAttribute('title');
+  });
+
+  it('moves up and down to the seat standing closest, across offsets', () => {
+    renderMap({ seats: planned });
+    screen.getByTestId('seat-7').focus();
+    fireEvent.keyDown(screen.getByTestId('seat-7'), { key: 'ArrowUp' });
+    // B3 stands in column 6: A4 (column 5) is closest, though A3 has the same number.
+    expect(screen.getByTestId('seat-4')).toHaveFocus();
+    fireEvent.keyDown(screen.getByTestId('seat-4'), { key: 'ArrowLeft' });
+    expect(screen.getByTestId('seat-3')).toHaveFocus();
+  });
+
+  it('needs no zoom when the hall fits', () => {
+    renderMap({ seats: planned });
+    expect(screen.queryByTestId('hall-zoom')).not.toBeInTheDocument();
+    expect(screen.getByTestId('hall-scroll')).toHaveAttribute('data-zoom', '1');
+  });
+});

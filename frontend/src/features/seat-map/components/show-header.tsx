@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { formatDateTime } from '@/lib/format';
+import { formatShowDateTime } from '@/lib/zoned-time';
 import type { HallLayout } from '@/types/api';
 import { SeatCountsBar } from './legend';
 
@@ -12,7 +12,10 @@ export function ShowHeader({ layout }: { layout: HallLayout }) {
         </p>
         <h1 id="show-title">{layout.movie_title}</h1>
         <p className="muted">
-          {formatDateTime(layout.starts_at)} · {layout.venue_name} · {layout.hall_name}
+          <time dateTime={layout.starts_at} title={layout.time_zone} data-testid="show-time">
+            {formatShowDateTime(layout.starts_at, layout.time_zone)}
+          </time>{' '}
+          · {layout.venue_name} · {layout.hall_name}
         </p>
       </div>
       <SeatCountsBar counts={layout.counts} />

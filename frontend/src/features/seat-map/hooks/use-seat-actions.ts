@@ -4,9 +4,12 @@ import { useLocation, useNavigate } from 'react-router';
 import { isApiError } from '@/lib/api-client';
 import { useUser } from '@/lib/auth';
 import { refetchHallLayout } from '../api/get-hall-layout';
+import { useHoldBestAvailable, type BestAvailableInput } from '../api/use-hold-best-available';
 import { useHoldSeats } from '../api/use-hold-seats';
 import { useReleaseSeats } from '../api/use-release-seats';
+import { bestAvailableNotice, noBlockNotice } from '../utils/hold-notices';
 import { noticeForError, type Notice, type SeatAction } from '../utils/notice';
+import { blockLabel } from '../utils/plan';
 import { saveSelection } from '../utils/saved-selection';
 import type { HallSeats } from './use-hall-seats';
 import type { SeatSelection } from './use-seat-selection';
@@ -18,14 +21,21 @@ export interface SeatActionsOptions extends HallSeats {
   setNotice: Dispatch<SetStateAction<Notice | null>>;
 }
 
-/** Hold and release, one at a time, with their notices (paying for the hold is useCheckout's). */
-export function useSeatActions({ showId, max, heldByMe, heldUntil, labelsFor, selection, setNotice }: SeatActionsOptions) {
+/** A best-available request of this show. */
+export type BestRequest = Omit<BestAvailableInput, 'showId'>;
+
+/** Hold (my picks or the best available) and release, one at a time, with their notices (paying is useCheckout's). */
+export function useSeatActions({ showId, max, heldByMe, heldUntil, seatsById, labelsFor, selection, setNotice }: SeatActionsOptions) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const location = useLocation();
   const { data: user } = useUser();
   const holdMutation = useHoldSeats();
   const releaseMutation = useReleaseSeats();
+  const bestMutation = useHoldBestAvailable();
+  // Counts holds that succeeded: the action bar takes the focus on each (the next step is there).
+  const [heldCount, setHeldCount] = useState(0);
+  const labelBlock = (ids: number[]) => blockLabel(ids.flatMap((id) => seatsById.get(id) ?? []));
   // The held_until whose countdown ran out: that hold is over, whatever the last poll said.
   const [expiredHold, setExpiredHold] = useState<string | null>(null);
   const holdActive = heldUntil !== null && heldUntil !== expiredHold;
@@ -47,14 +57,20 @@ export function useSeatActions({ showId, max, heldByMe, heldUntil, labelsFor, se
     void navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
   };
 
-  const showError = (error: unknown, action: SeatAction, retry: () => void) => {
-    setNotice(noticeForError(error, action, { labelsFor, max, selected: selection.current(), retry }));
+  const showError = (error: unknown, action: SeatAction, retry: () => void, take?: (seatIds: number[]) => void) => {
+    setNotice(noticeForError(error, action, { labelsFor, max, selected: selection.current(), retry, blockLabel: labelBlock, take }));
     // Seats others took, or the show does not sell, leave the selection; the rest is kept for another try.
     const refused = isApiError(error) && error.status === 409 && (error.code === 'seat_unavailable' || error.code === 'category_not_sold');
     if (refused) selection.drop(error.seatIds ?? []);
   };
 
-  const hold = (seatIds: number[]) => {
+  const held = () => {
+    setExpiredHold(null);
+    setHeldCount((n) => n + 1);
+  };
+
+  /** Hold these seats; `replacing`: picks they stand in for (a suggestion instead of them), unselected too. */
+  const hold = (seatIds: number[], replacing: number[] = []) => {
     if (busyRef.current || !seatIds.length) return;
     if (user === null) {
       signIn();
@@ -65,10 +81,37 @@ export function useSeatActions({ showId, max, heldByMe, heldUntil, labelsFor, se
       { showId, seatIds },
       {
         onSuccess: () => {
-          selection.drop(seatIds);
-          setExpiredHold(null);
+          selection.drop([...seatIds, ...replacing]);
+          held();
         },
-        onError: (error) => showError(error, 'hold', () => hold(seatIds)),
+        // Refused for stranding a seat: the server's suggestion, held in one click, replaces these picks.
+        onError: (error) => showError(error, 'hold', () => hold(seatIds, replacing), (suggested) => hold(suggested, seatIds)),
+        onSettled: done,
+      },
+    );
+  };
+
+  const holdBest = (request: BestRequest) => {
+    if (busyRef.current) return;
+    if (user === null) {
+      signIn();
+      return;
+    }
+    begin();
+    bestMutation.mutate(
+      { showId, ...request },
+      {
+        onSuccess: (res) => {
+          // The server chose the seats: picks made by hand would only count against the limit.
+          selection.clear();
+          held();
+          setNotice(bestAvailableNotice(res, labelBlock));
+        },
+        onError: (error) => {
+          if (isApiError(error) && error.code === 'no_block') {
+            setNotice(noBlockNotice(request.quantity, error.largestBlock ?? 0, (quantity) => holdBest({ ...request, quantity })));
+          } else showError(error, 'hold', () => holdBest(request));
+        },
         onSettled: done,
       },
     );
@@ -103,13 +146,15 @@ export function useSeatActions({ showId, max, heldByMe, heldUntil, labelsFor, se
 
   return {
     hold,
+    holdBest,
+    heldCount,
     cancel,
     onExpire,
     signIn,
     signedOut: user === null,
     holdActive,
-    pending: holdMutation.isPending || releaseMutation.isPending,
-    isHolding: holdMutation.isPending,
+    pending: holdMutation.isPending || releaseMutation.isPending || bestMutation.isPending,
+    isHolding: holdMutation.isPending || bestMutation.isPending,
     isReleasing: releaseMutation.isPending,
   };
 }

@@ -1,10 +1,12 @@
 import { errorMessage, isApiError } from '@/lib/api-client';
 import { listSeats } from '@/lib/format';
+import { companionNotice, orphanNotice, type BlockLabeller } from './hold-notices';
 
 /** The one message above the seat map. */
 export type Notice =
   | { kind: 'limit'; max: number }
-  | { kind: 'conflict'; text: string; retry?: () => void }
+  /** `offer`: one click to a way out (e.g. the seats the server suggests instead). */
+  | { kind: 'conflict'; text: string; retry?: () => void; offer?: { label: string; run: () => void } }
   | { kind: 'error'; text: string; retry?: () => void }
   | { kind: 'auth' }
   /** The hold ran out; `text` says more than the usual message (e.g. during a payment). */
@@ -24,10 +26,15 @@ export interface NoticeContext {
   selected: ReadonlySet<number>;
   /** Sends the same request again. */
   retry: () => void;
+  /** Labels seats as blocks ("F8–F9"), for the seats the server suggests. */
+  blockLabel?: BlockLabeller;
+  /** Holds the seats the server suggested instead (an `orphan_seat` refusal). */
+  take?: (seatIds: number[]) => void;
 }
 
 /** What to tell the viewer when a hold, book or release failed. */
-export function noticeForError(error: unknown, action: SeatAction, { labelsFor, max, selected, retry }: NoticeContext): Notice {
+export function noticeForError(error: unknown, action: SeatAction, context: NoticeContext): Notice {
+  const { labelsFor, max, selected, retry } = context;
   if (!isApiError(error)) return { kind: 'error', text: errorMessage(error), retry };
   if (error.isRetryable) {
     const why = error.status === 0 ? 'We could not reach the server' : 'The server had a problem';
@@ -65,6 +72,13 @@ export function noticeForError(error: unknown, action: SeatAction, { labelsFor, 
       return { kind: 'conflict', text: `You can hold at most ${max} seats for this show.` };
     case 'lock_timeout':
       return { kind: 'conflict', text: 'The hall is very busy right now and nothing was changed. Please try again.', retry };
+    case 'orphan_seat': {
+      const { blockLabel = (seats: number[]) => listSeats(labelsFor(seats)), take } = context;
+      const suggestion = take ? (error.suggestion ?? []) : [];
+      return orphanNotice({ alone: ids, suggestion }, { labelsFor, blockLabel, take: take ?? (() => {}) });
+    }
+    case 'companion_seat':
+      return companionNotice(labelsFor(ids));
     case 'show_started':
       return { kind: 'conflict', text: 'This show has already started, so seats can no longer be held or booked.' };
     default:

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { dayKey, formatDay, formatDuration } from '@/lib/format';
+import { formatDuration } from '@/lib/format';
+import { formatShowDay, zonedDayKey } from '@/lib/zoned-time';
 import { errorMessage } from '@/lib/api-client';
 import { RetryAlert } from '@/components/retry-alert';
 import type { Show } from '@/types/api';
@@ -22,10 +23,11 @@ export function groupShows(shows: Show[], now: Date = new Date()): MovieGroup[] 
       movie = { movieId: show.movie.id, title: show.movie.title, durationMinutes: show.movie.duration_minutes, days: [] };
       movies.set(show.movie.id, movie);
     }
-    const key = dayKey(show.starts_at);
+    // The venue's day: a show at 00:30 in Berlin is on the next day there, wherever the viewer is.
+    const key = zonedDayKey(show.starts_at, show.venue.time_zone);
     let day = movie.days.find((d) => d.key === key);
     if (!day) {
-      day = { key, label: formatDay(show.starts_at, now), shows: [] };
+      day = { key, label: formatShowDay(show.starts_at, show.venue.time_zone, now), shows: [] };
       movie.days.push(day);
     }
     day.shows.push(show);

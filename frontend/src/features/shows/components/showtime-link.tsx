@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { formatTime } from '@/lib/format';
+import { formatShowTime, zoneLabel } from '@/lib/zoned-time';
 import type { Show } from '@/types/api';
 import { priceRangeText } from '../utils/price-range';
 
@@ -25,11 +25,13 @@ function Availability({ counts }: { counts: Show['counts'] }) {
 
 /** One showtime of a movie's day: time, price, place and availability, linking to its seat map. */
 export function ShowtimeLink({ show, movieTitle, dayLabel }: { show: Show; movieTitle: string; dayLabel: string }) {
-  const time = formatTime(show.starts_at);
+  // The venue's local time, labelled with its zone (not the viewer's device zone).
+  const time = formatShowTime(show.starts_at, show.venue.time_zone);
+  const zone = zoneLabel(show.starts_at, show.venue.time_zone);
   const price = priceRangeText(show.price_range);
   const label = [
     movieTitle,
-    `${dayLabel} ${time}`,
+    `${dayLabel} ${time} ${zone}`,
     show.venue.name,
     show.hall.name,
     `${show.counts.available} seats available`,
@@ -38,7 +40,12 @@ export function ShowtimeLink({ show, movieTitle, dayLabel }: { show: Show; movie
   return (
     <Link to={`/shows/${show.id}`} className="showtime" data-testid={`show-${show.id}`} aria-label={label.join(', ')}>
       <span className="showtime__top">
-        <span className="showtime__time">{time}</span>
+        <span className="showtime__time">
+          {time}{' '}
+          <abbr className="showtime__zone" title={show.venue.time_zone} data-testid={`show-zone-${show.id}`}>
+            {zone}
+          </abbr>
+        </span>
         {price ? (
           <span className="showtime__price" data-testid={`show-price-${show.id}`}>
             {price}
