@@ -23,8 +23,9 @@ class HallInput(serializers.Serializer):
     name = StrictCharField(max_length=120)
     rows = StrictIntegerField(min_value=1, max_value=702, required=False)
     seats_per_row = StrictIntegerField(min_value=1, max_value=999, required=False)
+    # Short enough that the longest plan, whatever its characters, fits the 64 KB body limit JSON-escaped.
     plan = StrictCharField(
-        max_length=60_000,
+        max_length=5_000,
         required=False,
         help_text='A hall plan instead of a grid (README "Hall plans"): `A: SSSS_SSSS`, a line per row.',
     )

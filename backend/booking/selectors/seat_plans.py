@@ -24,11 +24,6 @@ WHERE ss.showtime_id = %s
 ORDER BY length(se.row), se.row, se.column
 """
 
-_REVISION_SQL = """
-SELECT h.plan_revision, h.focus_across, h.focus_depth
-FROM booking_showtime st JOIN booking_hall h ON h.id = st.hall_id WHERE st.id = %(showtime_id)s
-"""
-
 # The plan's revision and focal point, each sold category's listed price (pricing.sql) and the free seats.
 _STATE_SQL = f"""
 SELECT h.plan_revision, h.focus_across, h.focus_depth,
@@ -41,7 +36,8 @@ FROM booking_showtime st JOIN booking_hall h ON h.id = st.hall_id WHERE st.id = 
 
 
 @lru_cache(maxsize=256)
-def _plan(showtime_id: int, revision: int, focus_across: Decimal, focus_depth: Decimal) -> Plan:
+def plan_at(showtime_id: int, revision: int, focus_across: Decimal, focus_depth: Decimal) -> Plan:
+    """The showtime's hall plan at that revision: read once per process, then from memory."""
     with connection.cursor() as cursor:
         cursor.execute(_PLAN_SQL, [showtime_id])
         rows = cursor.fetchall()
@@ -54,17 +50,7 @@ def _plan(showtime_id: int, revision: int, focus_across: Decimal, focus_depth: D
 
 
 def clear_plan_cache() -> None:
-    _plan.cache_clear()
-
-
-def hall_plan(*, showtime_id: int) -> Plan:
-    """The showtime's hall plan (read once per plan revision per process). Raises ShowtimeNotFound."""
-    with connection.cursor() as cursor:
-        cursor.execute(_REVISION_SQL, {"showtime_id": showtime_id})
-        row = cursor.fetchone()
-    if row is None:
-        raise ShowtimeNotFound()
-    return _plan(showtime_id, *row)
+    plan_at.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -83,7 +69,7 @@ def selection_state(*, showtime_id: int, now: datetime) -> SelectionState:
         raise ShowtimeNotFound()
     revision, across, depth, prices, free = row
     return SelectionState(
-        plan=_plan(showtime_id, revision, across, depth),
+        plan=plan_at(showtime_id, revision, across, depth),
         free=frozenset(free),
         prices={int(category): Decimal(amount) for category, amount in orjson.loads(prices).items()},
     )

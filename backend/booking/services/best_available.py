@@ -85,7 +85,7 @@ def _attempt(*, user, request: dict, idempotency_key: str | None) -> BestAvailab
             showtime_id=showtime_id,
             seat_ids=list(choice.seat_ids),
             rate_window=None,  # the view's throttle counted the request
-            refusal=lambda free: _changed(state.plan, choice, free),
+            refusal=lambda plan, free: _changed(plan, choice, free),
         )
         if idempotency_key is not None:
             BestAvailableRequest.objects.create(

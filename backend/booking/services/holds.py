@@ -11,7 +11,7 @@ from django.utils import timezone
 from booking.exceptions import BookingError, HoldLimitReached, OrphanSeat
 from booking.models import SeatEvent, ShowSeat
 from booking.seat_selection import Plan, hold_stranding
-from booking.selectors.seat_plans import hall_plan
+from booking.selectors.seat_plans import plan_at
 from booking.services.locking import (
     USER_LOCK_NAMESPACE,
     call_seat_function,
@@ -82,13 +82,12 @@ def hold_seats(*, user, showtime_id: int, seat_ids: list[int], rate_window: Rate
         showtime_id=showtime_id,
     )
     if row[0] == "check_orphans":
-        plan = hall_plan(showtime_id=showtime_id)
         return hold_with_segments_locked(
             user=user,
             showtime_id=showtime_id,
             seat_ids=seat_ids,
             rate_window=rate_window,
-            refusal=lambda free: _stranding_refusal(plan, free, seat_ids),
+            refusal=lambda plan, free: _stranding_refusal(plan, free, seat_ids),
         )
     return _hold_result(row, seat_ids=seat_ids, rate_window=rate_window)
 
@@ -107,10 +106,10 @@ def hold_with_segments_locked(
     showtime_id: int,
     seat_ids: list[int],
     rate_window: RateWindow | None,
-    refusal: Callable[[frozenset[int]], BookingError | None],
+    refusal: Callable[[Plan, frozenset[int]], BookingError | None],
 ) -> HoldResult:
-    """Hold `seat_ids` with every seat of their segments locked, after `refusal` has looked at which of those
-    seats are free (under the locks, so no concurrent hold can change them) and not refused.
+    """Hold `seat_ids` with every seat of their segments locked, after `refusal` has looked at the hall plan and
+    which of those seats are free (under the locks, so no concurrent hold can change them) and not refused.
 
     Two statements in one transaction: `boxoffice_lock_segments` (the count, the unlocked refusal of a seat
     visibly taken, the user's lock, the segments' rows in primary-key order) and `boxoffice_hold_seats`,
@@ -120,15 +119,17 @@ def hold_with_segments_locked(
     now = timezone.now()
     error: BookingError | None = None
     row = None
-    with contention_as_conflicts(seat_ids=seat_ids), transaction.atomic(), connection.cursor() as cursor:
+    # No savepoint inside a caller's transaction (best available's): nothing in here is rolled back alone.
+    scope = transaction.atomic(savepoint=False)
+    with contention_as_conflicts(seat_ids=seat_ids), scope, connection.cursor() as cursor:
         cursor.execute(
             _LOCK_SEGMENTS_SQL,
             [user.pk, showtime_id, seat_ids, now, lock_timeout(), USER_LOCK_NAMESPACE, *rate_arguments(rate_window)],
         )
-        outcome, ids, free = cursor.fetchone()
+        outcome, ids, free, *plan_key = cursor.fetchone()
         if outcome != "ok":
             error = _refusal(outcome, ids, rate_window)
-        elif (error := refusal(frozenset(free))) is None:
+        elif (error := refusal(plan_at(showtime_id, *plan_key), frozenset(free))) is None:
             cursor.execute(
                 _HOLD_SQL,
                 _hold_arguments(

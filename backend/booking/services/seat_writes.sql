@@ -248,37 +248,47 @@ $$;
 -- the seats), and return which of them are free. The service applies the rule to that state and then calls
 -- boxoffice_hold_seats(..., p_orphans_checked => true) in the same transaction, which finds its rows locked.
 -- Outcomes: ok | throttled | not_found | seat_not_found | seat_unavailable.
+DROP FUNCTION IF EXISTS boxoffice_lock_segments(  -- it gained the plan's revision and focal point
+    bigint, bigint, bigint[], timestamptz, text, integer, text, integer, timestamptz);
 CREATE OR REPLACE FUNCTION boxoffice_lock_segments(
     p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz, p_lock_timeout text,
     p_lock_ns integer, p_rate_key text DEFAULT NULL, p_rate_limit integer DEFAULT NULL,
     p_rate_expires timestamptz DEFAULT NULL
-) RETURNS TABLE (outcome text, seat_ids bigint[], free bigint[])
+) RETURNS TABLE (outcome text, seat_ids bigint[], free bigint[], plan_revision bigint, focus_across numeric,
+                 focus_depth numeric)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
     v_found bigint[];
     v_taken bigint[];
     v_free bigint[];
+    v_revision bigint;
+    v_across numeric;
+    v_depth numeric;
 BEGIN
     PERFORM set_config('lock_timeout', p_lock_timeout, true);
     IF p_rate_key IS NOT NULL AND boxoffice_count_hit(p_rate_key, p_rate_expires) > p_rate_limit THEN
-        RETURN QUERY SELECT 'throttled', NULL::bigint[], NULL::bigint[];
+        RETURN QUERY SELECT 'throttled', NULL::bigint[], NULL::bigint[], NULL::bigint, NULL::numeric, NULL::numeric;
         RETURN;
     END IF;
-    PERFORM 1 FROM booking_showtime st WHERE st.id = p_showtime;
+    -- The hall plan's revision and focal point come back too: the service applies the rule to the plan it has
+    -- cached for that revision (selectors/seat_plans.py), with no query of its own.
+    SELECT h.plan_revision, h.focus_across, h.focus_depth INTO v_revision, v_across, v_depth
+    FROM booking_showtime st JOIN booking_hall h ON h.id = st.hall_id WHERE st.id = p_showtime;
     IF NOT FOUND THEN
-        RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::bigint[];
+        RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::bigint[], NULL::bigint, NULL::numeric, NULL::numeric;
         RETURN;
     END IF;
     SELECT snap.found_ids, snap.taken_ids INTO v_found, v_taken
     FROM boxoffice_seat_snapshot(p_user, p_showtime, p_seat_ids, p_now) snap;
     IF cardinality(v_found) IS DISTINCT FROM cardinality(p_seat_ids) THEN
         RETURN QUERY SELECT 'seat_not_found',
-            ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE v_found IS NULL OR NOT s = ANY(v_found)), NULL::bigint[];
+            ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE v_found IS NULL OR NOT s = ANY(v_found)), NULL::bigint[],
+            NULL::bigint, NULL::numeric, NULL::numeric;
         RETURN;
     END IF;
     IF v_taken IS NOT NULL THEN
-        RETURN QUERY SELECT 'seat_unavailable', v_taken, NULL::bigint[];
+        RETURN QUERY SELECT 'seat_unavailable', v_taken, NULL::bigint[], NULL::bigint, NULL::numeric, NULL::numeric;
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
@@ -295,7 +305,7 @@ BEGIN
         ORDER BY ss.id
         FOR UPDATE OF ss
     ) locked;
-    RETURN QUERY SELECT 'ok', p_seat_ids, COALESCE(v_free, '{}');
+    RETURN QUERY SELECT 'ok', p_seat_ids, COALESCE(v_free, '{}'), v_revision, v_across, v_depth;
 END
 $$;
 

@@ -116,3 +116,33 @@ def test_staff_showtime_ending_far_after_it_starts_is_a_400(staff_api):
 def test_seats_of_a_showtime_match_the_layout(staff_api, showtime):
     layout = staff_api.get(f"/api/hall-layout/{showtime.pk}/").json()
     assert [s["id"] for s in layout["seats"]] == seat_ids_of(showtime)
+
+
+def test_staff_creates_a_hall_from_a_plan_and_a_showtime_under_the_orphan_rule(staff_api):
+    hall = staff_api.post("/api/staff/halls/", {"name": "QA plan", "plan": "A: SS_SSS\nB: .SSSS"}, format="json")
+    assert hall.status_code == 201, hall.json()
+    assert hall.json()["capacity"] == 9
+
+    starts = (timezone.now() + timedelta(days=1)).isoformat()
+    body = {"hall_id": hall.json()["id"], "starts_at": starts, "prevent_orphans": True}
+    show = staff_api.post("/api/staff/showtimes/", body, format="json")
+    assert show.status_code == 201, show.json()
+    layout = staff_api.get(f"/api/hall-layout/{show.json()['id']}/").json()
+    assert layout["prevent_orphans"] is True
+    assert [(s["row"], s["number"], s["column"], s["segment"]) for s in layout["seats"][:3]] == [
+        ("A", 1, 1, 1),
+        ("A", 2, 2, 1),
+        ("A", 3, 4, 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"name": "QA x", "plan": "A: SS", "rows": 1, "seats_per_row": 2}, "plan_or_grid"),  # both
+        ({"name": "QA x", "rows": 1}, "plan_or_grid"),  # half a grid
+        ({"name": "QA x", "plan": "A: SQ"}, "invalid"),  # not a plan: Q is no category's letter
+    ],
+)
+def test_staff_hall_needs_a_plan_or_a_grid(staff_api, body, code):
+    assert_error(staff_api.post("/api/staff/halls/", body, format="json"), 400, code)

@@ -9,82 +9,18 @@ strand a seat is refused, naming it, and the one-click alternative holds the sug
 in test-artifacts/ at the repository root.
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from booking.models import Seat, ShowSeat, Showtime
 from booking.tests.conftest import make_planned_showtime
+from booking.tests.e2e.test_seat_map_flow import ARTIFACTS, PHONE, browser, seat, signed_in_page  # noqa: F401
 from booking.tests.factories import UserFactory
 from booking.tests.invariants import assert_booking_invariants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(settings.REPO_DIR) / "test-artifacts"
-PASSWORD = "s3cret-pass-123"  # UserFactory's
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not Path(chromium).exists():
-        pytest.fail(f"Chromium not found at {chromium}: `make test` installs it, or set CHROMIUM_PATH")
-    if not (Path(settings.FRONTEND_DIST) / "index.html").exists():
-        pytest.fail("The seat map is not built: run `make test` (it runs `npm run build`)")
-    # Playwright's sync API keeps an event loop in this thread; Django's ORM calls made here while it
-    # runs are still synchronous, so its async-safety guard is lifted for these tests only.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-# en-US: prices are formatted by the browser's locale (Intl), so "€10.00" here.
-DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "en-US"}
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 3,
-    "locale": "en-US",
-}
-
-
-def signed_in_page(
-    browser: Browser, base_url: str, username: str, device: dict = DESKTOP
-) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(base_url=base_url, **device)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    try:
-        expect(page.get_by_test_id("current-user")).to_have_text(username)
-    except AssertionError:
-        snap(page, f"login-failed-{username}")
-        raise
-    return context, page
-
-
-def seat(page: Page, seat_id: int):
-    return page.get_by_test_id(f"seat-{seat_id}")
+DESKTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "en-US"}  # wide enough for no zoom controls
 
 
 def snap(page: Page, name: str, full_page: bool = True) -> None:
@@ -129,10 +65,10 @@ def hold_best_available(page: Page, quantity: int, tap: bool = False) -> None:
     button.tap() if tap else button.click()
 
 
-def test_best_available_holds_four_adjacent_seats_of_one_segment(browser, live_server):
+def test_best_available_holds_four_adjacent_seats_of_one_segment(browser, live_server):  # noqa: F811
     show = aisled_showtime()
     buyer = UserFactory()
-    context, page = signed_in_page(browser, live_server.url, buyer.username)
+    context, page = signed_in_page(browser, live_server.url, buyer.username, DESKTOP)
     try:
         page.goto(f"/shows/{show.pk}")
         a1, a2, a3 = seat_id(show, "A1"), seat_id(show, "A2"), seat_id(show, "A3")
@@ -179,7 +115,7 @@ def test_best_available_holds_four_adjacent_seats_of_one_segment(browser, live_s
     assert_booking_invariants()
 
 
-def test_a_phone_reaches_the_whole_hall_and_holds_best_available_by_touch(browser, live_server):
+def test_a_phone_reaches_the_whole_hall_and_holds_best_available_by_touch(browser, live_server):  # noqa: F811
     show = aisled_showtime()
     buyer = UserFactory()
     far = seat_id(show, "A14")  # the last seat of the widest row
@@ -226,11 +162,11 @@ def test_a_phone_reaches_the_whole_hall_and_holds_best_available_by_touch(browse
     assert_booking_invariants()
 
 
-def test_a_pick_that_strands_a_seat_is_refused_and_the_alternative_is_one_click(browser, live_server):
+def test_a_pick_that_strands_a_seat_is_refused_and_the_alternative_is_one_click(browser, live_server):  # noqa: F811
     show = aisled_showtime()
     buyer = UserFactory()
     c5, c6, c7 = seat_id(show, "C5"), seat_id(show, "C6"), seat_id(show, "C7")
-    context, page = signed_in_page(browser, live_server.url, buyer.username)
+    context, page = signed_in_page(browser, live_server.url, buyer.username, DESKTOP)
     try:
         page.goto(f"/shows/{show.pk}")
         # C5-C10 is a free segment of six: taking C6 and C7 would leave C5 alone against the aisle.
