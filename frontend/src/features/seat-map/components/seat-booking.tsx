@@ -70,13 +70,13 @@ export function SeatBooking({ showId }: { showId: number }) {
         <>
           <NoticeView notice={notice} signIn={actions.signIn} onDismiss={() => setNotice(null)} pending={actions.pending} />
           <CheckoutPanel
-          checkout={checkout}
-          seats={hall.heldByMe}
-          heldUntil={hall.heldUntil}
-          pricing={pricing}
-          boxOfficeAllowed={layout.box_office_payment}
-          // While the bank has yet to answer, the order's outcome says what became of the seats.
-          onExpire={checkout.waiting ? () => {} : actions.onExpire}
+            checkout={checkout}
+            seats={hall.heldByMe}
+            heldUntil={hall.heldUntil}
+            pricing={pricing}
+            boxOfficeAllowed={layout.box_office_payment}
+            // While the bank has yet to answer, the order's outcome says what became of the seats.
+            onExpire={checkout.waiting ? () => {} : actions.onExpire}
           />
         </>
       ) : (
