@@ -24,7 +24,8 @@ Measured, one phase each (PHASES):
      hot (held) seat where it finds nothing to update; then the seat functions the services call (a
      hold and its release), which is what a hold costs PostgreSQL with HTTP left out.
   2. floors: an empty JSON 404 through the whole middleware stack, and GET /api/health/ (one SELECT 1).
-  3. HTTP: hold throughput on distinct seats; flash sale (100 clients sell out 1,000 seats: hold + book);
+  3. HTTP: hold throughput on distinct seats; holds of pairs on a showtime under the no-single-seat rule;
+     best available (parties of 2-4 until no block is left); flash sale (100 clients sell out 1,000 seats: hold + book);
      hot seat (200 clients, one seat, losers' 409 latencies); layout reads of a 1,000-seat hall with
      50 clients (full body and 304); one client reading a 5,000-seat layout, unchanged and after a write.
 Reads with 50 clients (the floors, the 1,000-seat layout) use wrk when installed, the other phases (and
@@ -107,6 +108,10 @@ FIGURES = {
     "seat_functions_tps": ("Seat functions (pgbench): hold + release pairs, distinct seats (pairs/s)", "{:,.0f}"),
     "hold_distinct_per_s": ("HTTP hold, distinct seats, 64 clients (holds/s)", "{:,.1f}"),
     "hold_distinct_ratio_to_ceiling": ("HTTP hold, distinct seats: share of the ceiling", "{:.2%}"),
+    "hold_rule_per_s": ("HTTP hold of pairs, no-single-seat rule on, 64 clients (holds/s)", "{:,.1f}"),
+    "hold_rule_p99_ms": ("HTTP hold of pairs, no-single-seat rule on: p99 (ms)", "{:,.1f}"),
+    "best_available_parties_per_s": ("Best available, parties of 2-4, 50 clients (parties/s)", "{:,.1f}"),
+    "best_available_p99_ms": ("Best available, parties of 2-4: p99 (ms)", "{:,.1f}"),
     "flash_sale_bookings_per_s": ("Flash sale, 1,000 seats, 100 clients (bookings/s)", "{:,.1f}"),
     "flash_sale_errors": ("Flash sale: errors (5xx, transport)", "{:,.0f}"),
     "hot_seat_losers_p50_ms": ("Hot seat, 200 clients: losers' 409 p50 (ms)", "{:,.1f}"),
@@ -474,6 +479,8 @@ start = timezone.now() + timedelta(days=20)
 shows = {}
 for index, (name, size) in enumerate(%(showtimes)s):
     st = create_showtime(hall=halls[size], movie=movie, starts_at=start + timedelta(hours=3 * index))
+    if name.startswith("hold_rule."):  # the no-single-seat rule on
+        type(st).objects.filter(pk=st.pk).update(prevent_orphans=True)
     seats = list(ShowSeat.objects.filter(showtime=st).order_by("seat_id").values_list("seat_id", flat=True))
     shows[name] = {"id": st.pk, "seat_ids": seats}
 User = get_user_model()
@@ -527,6 +534,8 @@ async def seed_over_http(base: str, args: argparse.Namespace, specs: list[tuple[
         starts = (start + timedelta(hours=3 * index)).isoformat().replace("+00:00", "Z")
         # An hour-long hold TTL: the layout's held seats must not expire while the run reads them.
         body = {"hall_id": halls[seats], "starts_at": starts, "hold_ttl_seconds": 3600}
+        if name.startswith("hold_rule."):  # the no-single-seat rule on
+            body["prevent_orphans"] = True
         status, reply, _ = await http.post(conn, "/api/staff/showtimes/", token, body)
         if status != 201:
             raise RuntimeError(f"POST /api/staff/showtimes/: {status} {reply}")
@@ -877,6 +886,91 @@ async def bench_hold_distinct(base: str, show: dict, users: list, clients: int, 
     }
 
 
+async def bench_hold_pairs_under_rule(base: str, show: dict, users: list, clients: int, per_user: int) -> dict:
+    """Holds of two seats side by side on a showtime under the no-single-seat rule, `clients` in flight: the
+    pairs are aligned from each row's first seat (seats 1-2, 3-4, ...), so no hold strands a seat whatever
+    order they land in (a 25-seat row's last pair leaves seat 25 alone, allowed: no pair avoids it). Consecutive
+    jobs are different users; at most `per_user` seats per user."""
+    seats = show["seat_ids"]
+    per_row = HALLS[len(seats)][1]
+    pairs = [seats[i : i + 2] for row in range(0, len(seats), per_row) for i in range(row, row + per_row - 1, 2)]
+    pairs = pairs[: len(users) * (per_user // 2)]
+    queue: asyncio.Queue = asyncio.Queue()
+    for k, pair in enumerate(pairs):
+        queue.put_nowait((users[k % len(users)][1], pair))
+    http = Http(base)
+    conns = [http.conn() for _ in range(clients)]
+    await http.warm(conns)
+    latencies: list[float] = []
+
+    async def worker(conn: RawConn) -> None:
+        while True:
+            try:
+                token, pair = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            _, _, latency = await http.post(conn, "/api/hold-seat/", token, {"show_id": show["id"], "seat_ids": pair})
+            latencies.append(latency)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(c) for c in conns))
+    elapsed = time.perf_counter() - start
+    http.close()
+    ok = http.statuses[200]
+    return {
+        "holds": ok,
+        "elapsed_s": round(elapsed, 2),
+        "holds_per_s": round(ok / elapsed, 1),
+        "p50_ms": ms(pct(latencies, 50)),
+        "p99_ms": ms(pct(latencies, 99)),
+        "clients": clients,
+        **http.summary(),
+    }
+
+
+async def bench_best_available(base: str, show: dict, users: list, clients: int) -> dict:
+    """Parties of 2, 3 and 4 (in turn) ask for best available, `clients` at once, until the showtime has no
+    block left: each party is another user. Parties for one showtime choose one at a time (the showtime's
+    lock), so this measures how long a party's transaction holds that lock."""
+    queue: asyncio.Queue = asyncio.Queue()
+    for k, (_, token) in enumerate(users):
+        queue.put_nowait((token, 2 + k % 3))
+    http = Http(base)
+    conns = [http.conn() for _ in range(clients)]
+    await http.warm(conns)
+    latencies: list[float] = []
+    seated = [0]
+    sold_out = asyncio.Event()
+
+    async def worker(conn: RawConn) -> None:
+        while not sold_out.is_set():
+            try:
+                token, quantity = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            body = {"show_id": show["id"], "quantity": quantity}
+            status, reply, latency = await http.post(conn, "/api/hold-best-available/", token, body)
+            latencies.append(latency)
+            if status == 200:
+                seated[0] += 1
+            elif status == 409 and isinstance(reply, dict) and reply.get("code") == "no_block":
+                sold_out.set()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(c) for c in conns))
+    elapsed = time.perf_counter() - start
+    http.close()
+    return {
+        "parties": seated[0],
+        "elapsed_s": round(elapsed, 2),
+        "parties_per_s": round(seated[0] / elapsed, 1),
+        "p50_ms": ms(pct(latencies, 50)),
+        "p99_ms": ms(pct(latencies, 99)),
+        "clients": clients,
+        **http.summary(),
+    }
+
+
 async def bench_flash_sale(base: str, show: dict, users: list, clients: int) -> dict:
     """`clients` users sell out the showtime: each reads the layout, then hold -> book seats it thinks free
     (re-reading the layout after 8 misses in a row)."""
@@ -1205,6 +1299,14 @@ def phase_hold_distinct(ctx: Ctx, side: Side, show: dict) -> dict:
     return asyncio.run(bench_hold_distinct(side.url, show, side.pick(0, 500), 64, side.max_per_user))
 
 
+def phase_hold_rule(ctx: Ctx, side: Side, show: dict) -> dict:
+    return asyncio.run(bench_hold_pairs_under_rule(side.url, show, side.pick(0, 500), 64, side.max_per_user))
+
+
+def phase_best_available(ctx: Ctx, side: Side, show: dict) -> dict:
+    return asyncio.run(bench_best_available(side.url, show, side.pick(0, 500), 50))
+
+
 def phase_flash_sale(ctx: Ctx, side: Side, show: dict) -> dict:
     return asyncio.run(bench_flash_sale(side.url, show, side.pick(500, 100), 100))
 
@@ -1245,6 +1347,10 @@ PHASES = [
         floor_phase("/api/health/", 200, lambda body: body.get("status") == "ok"),
     ),
     Phase("hold_distinct", "HTTP hold, distinct seats, 64 clients", "write", phase_hold_distinct, 5000),
+    Phase("hold_rule", "HTTP hold of pairs, no-single-seat rule on, 64 clients", "write", phase_hold_rule, 1000),
+    Phase(
+        "best_available", "Best available: parties of 2-4, 1,000 seats, 50 clients", "write", phase_best_available, 1000
+    ),
     Phase("flash_sale", "Flash sale: 1,000 seats, 100 clients", "write", phase_flash_sale, 1000),
     Phase("hot_seat", "Hot seat: 200 clients, 5 rounds", "write", phase_hot_seat, 1000),
     Phase(
@@ -1579,6 +1685,10 @@ def figures_of(d: dict, cost: dict) -> dict:
         "seat_functions_tps": d["seat_functions"]["tps"] if d.get("seat_functions") else None,
         "hold_distinct_per_s": hold["holds_per_s"],
         "hold_distinct_ratio_to_ceiling": ratio(hold["holds_per_s"], ceiling),
+        "hold_rule_per_s": d["hold_rule"]["holds_per_s"] if d.get("hold_rule") else None,
+        "hold_rule_p99_ms": d["hold_rule"]["p99_ms"] if d.get("hold_rule") else None,
+        "best_available_parties_per_s": d["best_available"]["parties_per_s"] if d.get("best_available") else None,
+        "best_available_p99_ms": d["best_available"]["p99_ms"] if d.get("best_available") else None,
         "flash_sale_bookings_per_s": flash["bookings_per_s"],
         "flash_sale_errors": flash["errors"],
         "hot_seat_losers_p50_ms": hot["p50_ms"],

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from booking.exceptions import BookingError, IdempotencyKeyReused, NoBlock, SeatsBusy, SeatUnavailable, TooManySeats
@@ -12,7 +12,12 @@ from booking.models import BestAvailableRequest
 from booking.seat_selection import Choice, Fallback, Plan, best_block, hold_stranding, largest_block
 from booking.selectors.seat_plans import selection_state
 from booking.services.holds import hold_with_segments_locked
-from booking.services.locking import BEST_AVAILABLE_LOCK_NAMESPACE, contention_as_conflicts, lock_timeout
+from booking.services.locking import (
+    BEST_AVAILABLE_LOCK_NAMESPACE,
+    contention_as_conflicts,
+    lock_timeout,
+    pipelined_transaction,
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,8 @@ def hold_best_available(
 def _attempt(*, user, request: dict, idempotency_key: str | None) -> BestAvailableResult:
     showtime_id, quantity = request["showtime_id"], request["quantity"]
     category_id, accessible = request["category_id"], request["accessible"]
-    with contention_as_conflicts(seat_ids=[]), transaction.atomic():
+    # Pipelined: BEGIN and the showtime's lock travel with the seat read, COMMIT with the last statement.
+    with contention_as_conflicts(seat_ids=[]), pipelined_transaction():
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(%s, %s::integer)",
@@ -86,6 +92,7 @@ def _attempt(*, user, request: dict, idempotency_key: str | None) -> BestAvailab
             seat_ids=list(choice.seat_ids),
             rate_window=None,  # the view's throttle counted the request
             refusal=lambda plan, free: _changed(plan, choice, free),
+            under_rule_only=False,  # best available avoids strandings whether the switch is on or not
         )
         if idempotency_key is not None:
             BestAvailableRequest.objects.create(

@@ -1,5 +1,6 @@
 """Holding and releasing seats."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from booking.services.locking import (
     contention_as_conflicts,
     layout_changed,
     lock_timeout,
+    pipelined_transaction,
     seat_transaction,
 )
 from booking.services.seat_requests import RateWindow, normalise_seat_ids, rate_arguments, refuse_unless_ok
@@ -56,6 +58,27 @@ def _hold_arguments(user, showtime_id, seat_ids, now, rate_window, *, orphans_ch
     ]
 
 
+# Showtimes this process has seen under the no-single-seat rule: their holds go straight to the segment locks
+# instead of first asking the hold function, which would answer `check_orphans`. The locking statement reports
+# the switch, so a showtime whose rule was turned off is forgotten on its next hold (and that hold takes no
+# refusal from the rule). Bounded: a busy process sees a few hundred showtimes a day.
+_UNDER_RULE: dict[int, None] = {}
+_UNDER_RULE_MAX = 1024
+_UNDER_RULE_LOCK = threading.Lock()  # request threads; taken only to change what is remembered
+
+
+def _remember_rule(showtime_id: int, under_rule: bool) -> None:
+    if under_rule == (showtime_id in _UNDER_RULE):
+        return
+    with _UNDER_RULE_LOCK:
+        if not under_rule:
+            _UNDER_RULE.pop(showtime_id, None)
+            return
+        if len(_UNDER_RULE) >= _UNDER_RULE_MAX:
+            _UNDER_RULE.pop(next(iter(_UNDER_RULE)))  # the oldest
+        _UNDER_RULE[showtime_id] = None
+
+
 def hold_seats(*, user, showtime_id: int, seat_ids: list[int], rate_window: RateWindow | None = None) -> HoldResult:
     """Hold every requested seat for `user`, or none of them.
 
@@ -64,32 +87,34 @@ def hold_seats(*, user, showtime_id: int, seat_ids: list[int], rate_window: Rate
     given), the unlocked snapshot that refuses a seat visibly taken before any seat lock, the user's lock,
     the seat locks in primary-key order, the per-user cap, the change with its history and layout version.
     A showtime under the no-single-seat rule answers `check_orphans` before counting or locking anything;
-    the hold then runs with its segments locked (`hold_with_segments_locked`) and the rule applied.
+    the hold then runs with its segments locked (`hold_with_segments_locked`) and the rule applied, and this
+    process sends the showtime's next holds there directly (two round trips in all).
     """
     seat_ids = normalise_seat_ids(seat_ids)
-    now = timezone.now()
-    row = call_seat_function(
-        _HOLD_SQL,
-        _hold_arguments(
-            user=user,
-            showtime_id=showtime_id,
+    if showtime_id not in _UNDER_RULE:
+        row = call_seat_function(
+            _HOLD_SQL,
+            _hold_arguments(
+                user=user,
+                showtime_id=showtime_id,
+                seat_ids=seat_ids,
+                now=timezone.now(),
+                rate_window=rate_window,
+                orphans_checked=False,
+            ),
             seat_ids=seat_ids,
-            now=now,
-            rate_window=rate_window,
-            orphans_checked=False,
-        ),
-        seat_ids=seat_ids,
-        showtime_id=showtime_id,
-    )
-    if row[0] == "check_orphans":
-        return hold_with_segments_locked(
-            user=user,
             showtime_id=showtime_id,
-            seat_ids=seat_ids,
-            rate_window=rate_window,
-            refusal=lambda plan, free: _stranding_refusal(plan, free, seat_ids),
         )
-    return _hold_result(row, seat_ids=seat_ids, rate_window=rate_window)
+        if row[0] != "check_orphans":
+            return _hold_result(row, seat_ids=seat_ids, rate_window=rate_window)
+        _remember_rule(showtime_id, True)
+    return hold_with_segments_locked(
+        user=user,
+        showtime_id=showtime_id,
+        seat_ids=seat_ids,
+        rate_window=rate_window,
+        refusal=lambda plan, free: _stranding_refusal(plan, free, seat_ids),
+    )
 
 
 def _stranding_refusal(plan: Plan, free: frozenset[int], seat_ids: list[int]) -> OrphanSeat | None:
@@ -107,41 +132,47 @@ def hold_with_segments_locked(
     seat_ids: list[int],
     rate_window: RateWindow | None,
     refusal: Callable[[Plan, frozenset[int]], BookingError | None],
+    under_rule_only: bool = True,
 ) -> HoldResult:
     """Hold `seat_ids` with every seat of their segments locked, after `refusal` has looked at the hall plan and
     which of those seats are free (under the locks, so no concurrent hold can change them) and not refused.
 
-    Two statements in one transaction: `boxoffice_lock_segments` (the count, the unlocked refusal of a seat
-    visibly taken, the user's lock, the segments' rows in primary-key order) and `boxoffice_hold_seats`,
-    told the rule was applied. A refusal commits too: the request still counts against the rate limit.
+    Two statements in one pipelined transaction (locking.pipelined_transaction: two round trips):
+    `boxoffice_lock_segments` (the count, the unlocked refusal of a seat visibly taken, the user's lock, the
+    segments' rows in primary-key order) and `boxoffice_hold_seats`, told the rule was applied. A refusal
+    commits too: the request still counts against the rate limit. With `under_rule_only` (manual holds), a
+    showtime whose rule has been turned off meanwhile is held without asking `refusal`.
     """
     seat_ids = normalise_seat_ids(seat_ids)
     now = timezone.now()
     error: BookingError | None = None
-    row = None
-    # No savepoint inside a caller's transaction (best available's): nothing in here is rolled back alone.
-    scope = transaction.atomic(savepoint=False)
-    with contention_as_conflicts(seat_ids=seat_ids), scope, connection.cursor() as cursor:
-        cursor.execute(
-            _LOCK_SEGMENTS_SQL,
-            [user.pk, showtime_id, seat_ids, now, lock_timeout(), USER_LOCK_NAMESPACE, *rate_arguments(rate_window)],
-        )
-        outcome, ids, free, *plan_key = cursor.fetchone()
-        if outcome != "ok":
-            error = _refusal(outcome, ids, rate_window)
-        elif (error := refusal(plan_at(showtime_id, *plan_key), frozenset(free))) is None:
-            cursor.execute(
-                _HOLD_SQL,
-                _hold_arguments(
-                    user=user,
-                    showtime_id=showtime_id,
-                    seat_ids=seat_ids,
-                    now=now,
-                    rate_window=None,
-                    orphans_checked=True,
-                ),
-            )
-            row = cursor.fetchone()
+    held = False
+    with contention_as_conflicts(seat_ids=seat_ids), connection.cursor() as locking, connection.cursor() as holding:
+        with pipelined_transaction():
+            arguments = [user.pk, showtime_id, seat_ids, now, lock_timeout(), USER_LOCK_NAMESPACE]
+            locking.execute(_LOCK_SEGMENTS_SQL, [*arguments, *rate_arguments(rate_window)])
+            outcome, ids, free, revision, across, depth, under_rule = locking.fetchone()
+            if outcome != "ok":
+                error = _refusal(outcome, ids, rate_window)
+            else:
+                if under_rule_only:
+                    _remember_rule(showtime_id, under_rule)
+                if under_rule or not under_rule_only:
+                    error = refusal(plan_at(showtime_id, revision, across, depth), frozenset(free))
+                if error is None:
+                    holding.execute(
+                        _HOLD_SQL,
+                        _hold_arguments(
+                            user=user,
+                            showtime_id=showtime_id,
+                            seat_ids=seat_ids,
+                            now=now,
+                            rate_window=None,
+                            orphans_checked=True,
+                        ),
+                    )
+                    held = True
+        row = holding.fetchone() if held else None  # arrived with the COMMIT
     if error is not None:
         raise error
     if row[0] == "ok":

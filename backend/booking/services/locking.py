@@ -12,7 +12,9 @@ Lock order, the same in every service, so that no two transactions can wait on e
 
 Hold, confirm and release run as one PL/pgSQL function each (seat_writes.sql, installed by migration
 0006; `call_seat_function` below), keeping this order; the admin release and the expiry sweeper use
-`seat_transaction` + `change_seats` from Python. Both end in the same `boxoffice_change_seats`.
+`seat_transaction` + `change_seats` from Python. Both end in the same `boxoffice_change_seats`. Holds
+with their segments locked (the no-single-seat rule, best available) run two statements in a
+`pipelined_transaction`, keeping the same order.
 """
 
 from collections.abc import Iterable, Iterator
@@ -24,6 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from psycopg import errors as pg_errors
+from psycopg.pq import TransactionStatus
 
 from booking.exceptions import SeatsBusy, SeatUnavailable
 from booking.layout_board import board
@@ -78,6 +81,51 @@ def seat_transaction(*, seat_ids: Iterable[int], user_id: int | None = None) -> 
                     [lock_timeout(), USER_LOCK_NAMESPACE, user_id],
                 )
         yield
+
+
+@contextmanager
+def pipelined_transaction() -> Iterator[None]:
+    """A transaction whose BEGIN travels with its first statement and whose COMMIT with its last: statements
+    inside are sent at once (psycopg's pipeline mode) and a round trip is paid only where a result is read
+    (`fetchone`) and at the end, not for BEGIN, for each statement, and for COMMIT. A hold under the
+    no-single-seat rule (lock the segments, read them, apply the rule, hold) is then two round trips, not four.
+
+    Inside a caller's transaction (a test, a management command) the statements run in a savepoint of it, and
+    inside an enclosing pipelined transaction simply in that. An exception rolls the transaction back; database
+    errors surface as Django's wherever in the pipeline they arrive (so contention_as_conflicts sees them, and a
+    broken connection is marked for closing).
+    """
+    if connection.in_atomic_block:
+        with transaction.atomic():  # a savepoint: an error leaves the caller's transaction usable
+            yield
+        return
+    if getattr(connection, "pipelined_transaction", False):
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    connection.pipelined_transaction = True
+    try:
+        # The pipeline ends (its sync brings COMMIT's result) before the cursor closes.
+        with connection.wrap_database_errors, connection.cursor() as cursor, raw.pipeline():
+            cursor.execute("BEGIN")
+            yield
+            cursor.execute("COMMIT")
+    except BaseException:
+        _roll_back(raw)
+        raise
+    finally:
+        connection.pipelined_transaction = False
+
+
+def _roll_back(raw) -> None:
+    """End a failed pipelined transaction (after the pipeline's sync, which skips what followed the error)."""
+    if raw.closed or raw.info.transaction_status == TransactionStatus.IDLE:
+        return
+    try:
+        raw.rollback()
+    except Exception:  # a dead connection: the original error says what happened
+        connection.errors_occurred = True
 
 
 def bump_layout_version(*, showtime_id: int, actor_id: int) -> None:

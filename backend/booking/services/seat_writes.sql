@@ -245,17 +245,18 @@ $$;
 -- The first statement of a hold under the no-single-seat rule (services/holds.py; best available too): count
 -- the request, refuse a seat visibly taken from the unlocked snapshot (no lock), take the user's lock, then
 -- lock every seat row of the requested seats' segments in primary-key order (lock order step 2, a superset of
--- the seats), and return which of them are free. The service applies the rule to that state and then calls
+-- the seats), and return which of them are free (and whether the showtime is still under the rule). The
+-- service applies the rule to that state and then calls
 -- boxoffice_hold_seats(..., p_orphans_checked => true) in the same transaction, which finds its rows locked.
 -- Outcomes: ok | throttled | not_found | seat_not_found | seat_unavailable.
-DROP FUNCTION IF EXISTS boxoffice_lock_segments(  -- it gained the plan's revision and focal point
+DROP FUNCTION IF EXISTS boxoffice_lock_segments(  -- its result gains columns (the plan's revision, the switch)
     bigint, bigint, bigint[], timestamptz, text, integer, text, integer, timestamptz);
 CREATE OR REPLACE FUNCTION boxoffice_lock_segments(
     p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz, p_lock_timeout text,
     p_lock_ns integer, p_rate_key text DEFAULT NULL, p_rate_limit integer DEFAULT NULL,
     p_rate_expires timestamptz DEFAULT NULL
 ) RETURNS TABLE (outcome text, seat_ids bigint[], free bigint[], plan_revision bigint, focus_across numeric,
-                 focus_depth numeric)
+                 focus_depth numeric, prevent_orphans boolean)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -265,18 +266,20 @@ DECLARE
     v_revision bigint;
     v_across numeric;
     v_depth numeric;
+    v_rule boolean;
 BEGIN
     PERFORM set_config('lock_timeout', p_lock_timeout, true);
     IF p_rate_key IS NOT NULL AND boxoffice_count_hit(p_rate_key, p_rate_expires) > p_rate_limit THEN
-        RETURN QUERY SELECT 'throttled', NULL::bigint[], NULL::bigint[], NULL::bigint, NULL::numeric, NULL::numeric;
+        RETURN QUERY SELECT 'throttled', NULL::bigint[], NULL::bigint[], NULL::bigint, NULL::numeric, NULL::numeric, v_rule;
         RETURN;
     END IF;
     -- The hall plan's revision and focal point come back too: the service applies the rule to the plan it has
-    -- cached for that revision (selectors/seat_plans.py), with no query of its own.
-    SELECT h.plan_revision, h.focus_across, h.focus_depth INTO v_revision, v_across, v_depth
+    -- cached for that revision (selectors/seat_plans.py), with no query of its own; and the showtime's switch,
+    -- since a process that remembers the showtime as under the rule comes here first (services/holds.py).
+    SELECT h.plan_revision, h.focus_across, h.focus_depth, st.prevent_orphans INTO v_revision, v_across, v_depth, v_rule
     FROM booking_showtime st JOIN booking_hall h ON h.id = st.hall_id WHERE st.id = p_showtime;
     IF NOT FOUND THEN
-        RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::bigint[], NULL::bigint, NULL::numeric, NULL::numeric;
+        RETURN QUERY SELECT 'not_found', NULL::bigint[], NULL::bigint[], NULL::bigint, NULL::numeric, NULL::numeric, v_rule;
         RETURN;
     END IF;
     SELECT snap.found_ids, snap.taken_ids INTO v_found, v_taken
@@ -284,11 +287,11 @@ BEGIN
     IF cardinality(v_found) IS DISTINCT FROM cardinality(p_seat_ids) THEN
         RETURN QUERY SELECT 'seat_not_found',
             ARRAY(SELECT s FROM unnest(p_seat_ids) s WHERE v_found IS NULL OR NOT s = ANY(v_found)), NULL::bigint[],
-            NULL::bigint, NULL::numeric, NULL::numeric;
+            NULL::bigint, NULL::numeric, NULL::numeric, v_rule;
         RETURN;
     END IF;
     IF v_taken IS NOT NULL THEN
-        RETURN QUERY SELECT 'seat_unavailable', v_taken, NULL::bigint[], NULL::bigint, NULL::numeric, NULL::numeric;
+        RETURN QUERY SELECT 'seat_unavailable', v_taken, NULL::bigint[], NULL::bigint, NULL::numeric, NULL::numeric, v_rule;
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
@@ -305,7 +308,7 @@ BEGIN
         ORDER BY ss.id
         FOR UPDATE OF ss
     ) locked;
-    RETURN QUERY SELECT 'ok', p_seat_ids, COALESCE(v_free, '{}'), v_revision, v_across, v_depth;
+    RETURN QUERY SELECT 'ok', p_seat_ids, COALESCE(v_free, '{}'), v_revision, v_across, v_depth, v_rule;
 END
 $$;
 

@@ -80,16 +80,19 @@ def _throttles_off(settings):
 
 
 def clear_process_caches() -> None:
-    """Empty the per-process caches (token lookups, encoded layouts, the layout board)."""
+    """Empty the per-process caches (token lookups, encoded layouts, hall plans, the rule's showtimes, the layout
+    board)."""
     from booking.api import layout_rendering
     from booking.layout_board import board
     from booking.selectors.seat_plans import clear_plan_cache
+    from booking.services import holds
     from http_infra import authentication
 
     for cache in (authentication._cache, layout_rendering._seat_plans, layout_rendering._public_seats_cache):
         cache.clear()
     layout_rendering._pricing_json.cache_clear()
     clear_plan_cache()
+    holds._UNDER_RULE.clear()
     board.drop()
 
 

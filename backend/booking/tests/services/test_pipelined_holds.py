@@ -1,0 +1,179 @@
+"""Holds that run with their segments locked (the no-single-seat rule, best available) in a pipelined transaction
+(services/locking.py's pipelined_transaction): how many round trips they cost, counted from libpq's own trace of
+the connection, and that a refusal, a lock wait that runs out or a killed backend still leave nothing half done.
+In autocommit, as a request runs them."""
+
+import itertools
+import tempfile
+import threading
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+from django.db import OperationalError, connection
+from psycopg import pq
+
+from booking.exceptions import OrphanSeat, SeatsBusy
+from booking.models import LayoutVersion, RateCounter, SeatEvent, ShowSeat, Showtime
+from booking.services.best_available import hold_best_available
+from booking.services.holds import hold_seats
+from booking.tests.conftest import make_planned_showtime, seat_at
+from booking.tests.factories import UserFactory
+from booking.tests.faults.helpers import RowBlocker, test_database_url, wait_until, waiting_backends
+from booking.tests.invariants import assert_booking_invariants
+from booking.tests.services.test_seat_functions import _window
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class RoundTrips:
+    count: int | None = None
+
+
+@contextmanager
+def round_trips():
+    """Count the round trips on this thread's connection: each time the server answers after the client sent."""
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    counted = RoundTrips()
+    with tempfile.TemporaryFile() as trace:
+        pgconn.trace(trace.fileno())
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            yield counted
+        finally:
+            pgconn.untrace()
+        trace.seek(0)
+        senders = [line.split(b"\t", 1)[0] for line in trace.read().splitlines() if line]
+    counted.count = sum(1 for pair in itertools.pairwise(senders) if pair == (b"F", b"B"))
+
+
+def _seats(showtime, *labels) -> list[int]:
+    return [seat_at(showtime, label) for label in labels]
+
+
+def _hold(user, showtime, *labels, **kwargs):
+    return hold_seats(user=user, showtime_id=showtime.pk, seat_ids=_seats(showtime, *labels), **kwargs)
+
+
+def _state(showtime):
+    seats = list(ShowSeat.objects.filter(showtime=showtime).order_by("pk").values_list("seat_id", "status"))
+    versions = sum(LayoutVersion.objects.filter(showtime=showtime).values_list("version", flat=True))
+    return seats, SeatEvent.objects.count(), versions
+
+
+def test_a_hold_under_the_rule_is_two_round_trips_once_the_process_knows_the_rule():
+    showtime = make_planned_showtime("A: SSSSSSSS\nB: SSSSSSSS", prevent_orphans=True)
+    user = UserFactory()
+
+    first_seats, second_seats = _seats(showtime, "A1", "A2"), _seats(showtime, "B1", "B2")
+
+    with round_trips() as first:  # the hold function answers check_orphans, then the pipelined hold
+        hold_seats(user=user, showtime_id=showtime.pk, seat_ids=first_seats)
+    with round_trips() as second:
+        hold_seats(user=user, showtime_id=showtime.pk, seat_ids=second_seats)
+
+    assert (first.count, second.count) == (3 + 1, 2)  # + 1: the first hold reads the hall plan once
+    assert ShowSeat.objects.filter(showtime=showtime, status="held").count() == 4
+    assert_booking_invariants()
+
+
+def test_a_refusal_under_the_rule_is_two_round_trips_and_still_counts_the_request():
+    showtime = make_planned_showtime("A: SSSSSS", prevent_orphans=True)
+    user = UserFactory()
+    _hold(user, showtime, "A1", "A2")
+    before = _state(showtime)
+
+    seats = _seats(showtime, "A4", "A5")
+
+    with round_trips() as refused, pytest.raises(OrphanSeat):
+        hold_seats(user=user, showtime_id=showtime.pk, seat_ids=seats, rate_window=_window("t:hold:rule", 10))
+
+    assert refused.count == 2
+    assert _state(showtime) == before
+    assert RateCounter.objects.get(key="t:hold:rule").hits == 1  # committed with the refusal
+
+
+def test_a_showtime_whose_rule_is_turned_off_is_forgotten_on_its_next_hold():
+    showtime = make_planned_showtime("A: SSSSSS\nB: SSSSSS", prevent_orphans=True)
+    user = UserFactory()
+    _hold(user, showtime, "A1", "A2")  # this process now sends the showtime's holds to the segment locks
+    Showtime.objects.filter(pk=showtime.pk).update(prevent_orphans=False)
+
+    _hold(user, showtime, "A4", "A5")  # strands A3 (and A6): allowed, the rule is off
+    seats = _seats(showtime, "B2")
+    with round_trips() as after:
+        hold_seats(user=user, showtime_id=showtime.pk, seat_ids=seats)
+
+    assert after.count == 1  # back to the one statement
+    assert ShowSeat.objects.filter(showtime=showtime, status="held").count() == 5
+
+
+def test_best_available_is_four_round_trips():
+    showtime = make_planned_showtime("A: SSSSSSSS\nB: SSSSSSSS\nC: SSSSSSSS")
+    user = UserFactory()
+    hold_best_available(user=user, showtime_id=showtime.pk, quantity=2)  # reads the hall plan once
+
+    with round_trips() as trips:
+        result = hold_best_available(user=user, showtime_id=showtime.pk, quantity=3)
+
+    # BEGIN + the showtime's lock + the seat read; the segment locks; the hold; COMMIT.
+    assert trips.count == 4
+    assert len(result.seat_ids) == 3
+    assert_booking_invariants()
+
+
+@pytest.fixture
+def blocker():
+    blocker = RowBlocker(test_database_url())
+    yield blocker
+    blocker.close()
+
+
+def test_a_lock_wait_that_runs_out_in_the_pipeline_is_seats_busy_and_changes_nothing(settings, blocker):
+    settings.LOCK_TIMEOUT_MS = 200
+    showtime = make_planned_showtime("A: SSSSSS", prevent_orphans=True)
+    user = UserFactory()
+    before = _state(showtime)
+    blocker.lock_seat(showtime_id=showtime.pk, seat_id=seat_at(showtime, "A6"))  # same segment, not requested
+
+    with pytest.raises(SeatsBusy) as busy:
+        _hold(user, showtime, "A1", "A2")
+
+    assert busy.value.seat_ids == [seat_at(showtime, "A1"), seat_at(showtime, "A2")]
+    blocker.release()
+    assert _state(showtime) == before
+    _hold(user, showtime, "A1", "A2")  # the connection is usable: the failed transaction was rolled back
+    assert_booking_invariants()
+
+
+def test_a_backend_killed_mid_pipelined_hold_leaves_no_partial_change(blocker):
+    showtime = make_planned_showtime("A: SSSSSS", prevent_orphans=True)
+    user = UserFactory()
+    before = _state(showtime)
+    blocker.lock_seat(showtime_id=showtime.pk, seat_id=seat_at(showtime, "A6"))
+    outcome = {}
+
+    def hold():
+        try:
+            outcome["result"] = _hold(user, showtime, "A1", "A2")
+        except Exception as exc:  # the test inspects it
+            outcome["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    with psycopg.connect(test_database_url(), autocommit=True) as monitor:
+        database = connection.settings_dict["NAME"]
+        [victim] = wait_until(
+            lambda: waiting_backends(monitor, database=database, exclude={blocker.pid}), timeout=10, message="hold"
+        )
+        monitor.execute("SELECT pg_terminate_backend(%s)", [victim])
+        thread.join(timeout=10)
+        blocker.release()
+        assert not monitor.execute("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'").fetchall()
+
+    assert isinstance(outcome.get("error"), OperationalError), outcome
+    assert _state(showtime) == before
+    assert_booking_invariants()
