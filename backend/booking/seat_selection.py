@@ -199,8 +199,17 @@ class _Block:
 
 
 def _windows(run: Sequence[PlanSeat], free: Collection[int], size: int, eligible) -> Iterable[_Block]:
-    """Every block of `size` adjacent free, eligible seats of one segment. Taking a contiguous block can only
-    strand the seat just beyond each end: one free whose other neighbour is taken or a wall."""
+    """Every block of `size` adjacent free, eligible seats of one segment."""
+    for start, end, strands_none in _window_spans(run, free, size, eligible):
+        yield _Block(tuple(run[start : end + 1]), strands_none)
+
+
+def _window_spans(
+    run: Sequence[PlanSeat], free: Collection[int], size: int, eligible
+) -> Iterable[tuple[int, int, bool]]:
+    """(first position, last position, strands none) of every block of `size` adjacent free, eligible seats of
+    one segment. Taking a contiguous block can only strand the seat just beyond each end: one free whose other
+    neighbour is taken or a wall."""
     flags = [seat.id in free for seat in run]
     usable = [flags[i] and eligible(seat) for i, seat in enumerate(run)]
     n = len(run)
@@ -212,7 +221,7 @@ def _windows(run: Sequence[PlanSeat], free: Collection[int], size: int, eligible
         start = end - size + 1
         strands_left = start >= 1 and flags[start - 1] and not (start >= 2 and flags[start - 2])
         strands_right = end + 1 < n and flags[end + 1] and not (end + 2 < n and flags[end + 2])
-        yield _Block(tuple(run[start : end + 1]), not (strands_left or strands_right))
+        yield start, end, not (strands_left or strands_right)
 
 
 def best_block(
@@ -239,19 +248,37 @@ def best_block(
     def fits(block_seats: Sequence[PlanSeat]) -> bool:
         return not accessible or any(s.kind == "wheelchair" for s in block_seats)
 
-    blocks = [
-        block
-        for run in plan.segments.values()
-        for block in _windows(run, free, quantity, eligible)
-        if fits(block.seats)
-    ]
-    for fallback, candidates in (
-        (Fallback.NONE, [b for b in blocks if b.strands_none]),
-        (Fallback.SINGLE_SEAT, blocks),
-    ):
-        if candidates:
-            best = min(candidates, key=lambda b: _rank(plan, b.seats, prices))
-            return Choice(tuple(s.id for s in best.seats), fallback)
+    # The best block that strands none, and the best of all, in one pass. Each window is ranked as _rank ranks
+    # its seats, from running sums over its segment: ranking every window's seats one by one was most of a
+    # party's time under the showtime's lock (2.3 ms of Python for an empty 1,000-seat hall).
+    fx, fy = plan.focus
+    best_none: tuple | None = None
+    best_any: tuple | None = None
+    for run in plan.segments.values():
+        spans = list(_window_spans(run, free, quantity, eligible))
+        if not spans:
+            continue
+        row = run[0].row_index
+        across = [0]
+        paid = [Decimal(0)]
+        for seat in run:
+            across.append(across[-1] + seat.column)
+            paid.append(paid[-1] + prices.get(seat.category, 0))
+        depth = (row - fy) * ROW_DEPTH
+        for start, end, strands_none in spans:
+            if accessible and not fits(run[start : end + 1]):
+                continue
+            cx = (across[end + 1] - across[start]) / quantity
+            rank = (round(hypot(cx - fx, depth), 6), paid[end + 1] - paid[start], row, run[start].column)
+            candidate = (rank, run, start, end)
+            if best_any is None or rank < best_any[0]:
+                best_any = candidate
+            if strands_none and (best_none is None or rank < best_none[0]):
+                best_none = candidate
+    for fallback, best in ((Fallback.NONE, best_none), (Fallback.SINGLE_SEAT, best_any)):
+        if best is not None:
+            _, run, start, end = best
+            return Choice(tuple(s.id for s in run[start : end + 1]), fallback)
     if quantity > 1:
         pair = _best_split(plan, free, quantity, eligible, fits, prices)
         if pair is not None:

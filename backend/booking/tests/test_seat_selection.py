@@ -10,6 +10,7 @@ from booking.seat_selection import (
     Fallback,
     Plan,
     PlanSeat,
+    _rank,
     _windows,
     best_block,
     can_avoid_stranding,
@@ -135,6 +136,44 @@ def test_best_block_is_free_adjacent_and_strands_none_when_it_can(plan_and_state
         assert (tuple(chosen), True) in [(tuple(b), ok) for b, ok in candidates]
     else:
         assert choice.fallback == Fallback.SINGLE_SEAT
+
+
+@settings(max_examples=600)
+@given(plans_and_states(), st.integers(1, 3), st.sampled_from([False, False, True]), st.sampled_from([None, 1, 2]))
+def test_best_block_is_the_block_that_ranks_first(plan_and_state, quantity, accessible, category):
+    """best_block ranks windows from running sums; the plain way ranks each window's seats with _rank."""
+    plan, free = plan_and_state
+    choice = best_block(plan, free, quantity, prices=PRICES, category=category, accessible=accessible)
+    if choice is None or choice.fallback == Fallback.SPLIT_ROWS:
+        return
+    blocks = [
+        block
+        for run in plan.segments.values()
+        for block in _windows(run, free, quantity, _eligible(category, accessible))
+        if not accessible or any(s.kind == "wheelchair" for s in block.seats)
+    ]
+    pool = [b for b in blocks if b.strands_none] if choice.fallback == Fallback.NONE else blocks
+    first = min(pool, key=lambda b: _rank(plan, b.seats, PRICES))
+    assert choice.seat_ids == tuple(s.id for s in first.seats)
+
+
+def test_between_blocks_as_close_to_the_focal_point_the_cheaper_wins():
+    # One row, focal point on its centre: seats 2-3 (category 2, dearer) and 5-6 (category 1) are equally far.
+    seats = [
+        PlanSeat(id=n, row="A", row_index=0, number=n, column=n, segment=1, kind="standard", category=cat)
+        for n, cat in enumerate([2, 2, 2, 1, 1, 1, 1], start=1)
+    ]
+    plan = Plan.of(seats, focus_across=0.5, focus_depth=0.0)
+    assert best_block(plan, {2, 3, 5, 6}, 2, prices=PRICES).seat_ids == (5, 6)
+
+
+def _eligible(category, accessible):
+    def eligible(seat):
+        if seat.category not in PRICES or (category is not None and seat.category != category):
+            return False
+        return (seat.kind != "standard") if accessible else (seat.kind == "standard")
+
+    return eligible
 
 
 @settings(max_examples=300)
