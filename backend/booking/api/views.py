@@ -32,7 +32,7 @@ from booking.services.bookings import confirm_booking
 from booking.services.cancellations import cancel_booking
 from booking.services.holds import hold_seats, release_holds
 from booking.services.orders import OrderSeat, create_order, handle_payment_webhook, pay_order
-from http_infra.throttling import ScopedRateThrottle, SeatWriteThrottle, seat_write_window
+from http_infra.throttling import SeatWriteThrottle, seat_write_window
 
 
 class AnonymousView(APIView):
@@ -232,7 +232,7 @@ class HoldSeatView(APIView):
 
 class HoldBestAvailableView(APIView):
     throttle_scope = "hold"  # the same budget as holding by hand
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SeatWriteThrottle]  # counted in the service's transaction: no round trip of its own
 
     @extend_schema(
         operation_id="hold_best_available",
@@ -262,6 +262,7 @@ class HoldBestAvailableView(APIView):
             category_id=data.get("category"),
             accessible=data["accessible"],
             idempotency_key=_idempotency_key(request),
+            rate_window=seat_write_window(request),
         )
         response = Response(shapes.BestAvailableResult.render({"detail": "Seats held.", **vars(result)}))
         if result.replayed:

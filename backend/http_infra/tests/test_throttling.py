@@ -123,6 +123,28 @@ def test_a_seat_write_and_its_count_are_one_round_trip(
     }
 
 
+def test_best_available_is_in_the_hold_scope_and_counted_by_its_transaction(
+    transactional_db, throttled, user, showtime
+):
+    throttled.THROTTLE_RATES["hold"] = "2/min"
+    client = APIClient()
+    client.force_authenticate(user)
+    body = {"show_id": showtime.pk, "quantity": 1}
+
+    assert client.post("/api/hold-best-available/", body, format="json").status_code == 200
+    assert (
+        hold(client, showtime, [ShowSeat.objects.filter(showtime=showtime, status="available")[0].seat_id]).status_code
+        == 200
+    )
+    before = snapshot()
+    response = client.post("/api/hold-best-available/", body, format="json")
+
+    assert_error(response, 429, "throttled")
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert snapshot() == before
+    assert [hits for key, hits in RateCounter.objects.values_list("key", "hits")] == [3]  # one window, both views
+
+
 def test_with_redis_the_seat_writes_are_counted_in_the_cache(throttled, user, showtime, seats):
     """REDIS_URL set: the throttle counts hold and book in the shared cache (a local-memory stand-in here),
     not in the seat function, and still refuses over the limit."""

@@ -13,7 +13,7 @@ import pytest
 from django.db import OperationalError, connection
 from psycopg import pq
 
-from booking.exceptions import OrphanSeat, SeatsBusy
+from booking.exceptions import IdempotencyKeyReused, NoBlock, OrphanSeat, RateLimited, SeatsBusy
 from booking.models import LayoutVersion, RateCounter, SeatEvent, ShowSeat, Showtime
 from booking.services.best_available import hold_best_available
 from booking.services.holds import hold_seats
@@ -176,4 +176,37 @@ def test_a_backend_killed_mid_pipelined_hold_leaves_no_partial_change(blocker):
 
     assert isinstance(outcome.get("error"), OperationalError), outcome
     assert _state(showtime) == before
+    assert_booking_invariants()
+
+
+def test_best_available_counts_the_request_in_its_transaction_at_no_round_trip():
+    showtime = make_planned_showtime("A: SSSSSSSS\nB: SSSSSSSS")
+    user = UserFactory()
+    hold_best_available(user=user, showtime_id=showtime.pk, quantity=2)  # reads the hall plan once
+    window = _window("t:best:me", 3)
+
+    with round_trips() as trips:
+        hold_best_available(user=user, showtime_id=showtime.pk, quantity=2, rate_window=window)
+
+    assert trips.count == 4  # as without a count
+    assert RateCounter.objects.get(key="t:best:me").hits == 1
+
+
+def test_a_best_available_refusal_commits_its_count_and_over_the_limit_nothing_is_held():
+    showtime = make_planned_showtime("A: SSS")
+    user = UserFactory()
+    window = _window("t:best:refused", 3)
+
+    with pytest.raises(NoBlock):
+        hold_best_available(user=user, showtime_id=showtime.pk, quantity=4, rate_window=window)
+    hold_best_available(user=user, showtime_id=showtime.pk, quantity=1, rate_window=window, idempotency_key="k")
+    with pytest.raises(IdempotencyKeyReused):
+        hold_best_available(user=user, showtime_id=showtime.pk, quantity=2, rate_window=window, idempotency_key="k")
+    before = _state(showtime)
+    with pytest.raises(RateLimited) as limited:
+        hold_best_available(user=user, showtime_id=showtime.pk, quantity=1, rate_window=window)
+
+    assert limited.value.retry_after == window.retry_after
+    assert _state(showtime) == before  # over the limit: nothing chosen, nothing held
+    assert RateCounter.objects.get(key="t:best:refused").hits == 4  # every request counted, refusals too
     assert_booking_invariants()
