@@ -1835,6 +1835,18 @@ def latest_markdown(results: dict) -> list[str]:
             target_text("hold_distinct_ratio_to_ceiling", f["hold_distinct_ratio_to_ceiling"]),
         ),
         (
+            "hold_rule",
+            f"{fmt(f['hold_rule_per_s'])} holds/s, p99 {fmt(f['hold_rule_p99_ms'], '{:,.0f}')} ms",
+            fmt(ratio(f["hold_rule_per_s"], ceiling), "{:.3f}"),
+            "",
+        ),
+        (
+            "best_available",
+            f"{fmt(f['best_available_parties_per_s'])} parties/s, p99 {fmt(f['best_available_p99_ms'], '{:,.0f}')} ms",
+            "",
+            "",
+        ),
+        (
             "flash_sale",
             f"{fmt(f['flash_sale_bookings_per_s'])} bookings/s, {fmt(f['flash_sale_errors'], '{:,.0f}')} errors",
             fmt(ratio(f["flash_sale_bookings_per_s"], ceiling), "{:.3f}"),
