@@ -99,12 +99,12 @@ def pipelined_transaction() -> Iterator[None]:
         with transaction.atomic():  # a savepoint: an error leaves the caller's transaction usable
             yield
         return
-    if getattr(connection, "pipelined_transaction", False):
+    if getattr(connection, "pipelined_after_commit", None) is not None:
         yield
         return
     connection.ensure_connection()
     raw = connection.connection
-    connection.pipelined_transaction = True
+    connection.pipelined_after_commit = after = []
     try:
         # The pipeline ends (its sync brings COMMIT's result) before the cursor closes.
         with connection.wrap_database_errors, connection.cursor() as cursor, raw.pipeline():
@@ -115,7 +115,20 @@ def pipelined_transaction() -> Iterator[None]:
         _roll_back(raw)
         raise
     finally:
-        connection.pipelined_transaction = False
+        connection.pipelined_after_commit = None
+    for work in after:
+        work()
+
+
+def after_commit(work) -> None:
+    """Run `work` once the current transaction commits (Django's atomic block or a pipelined transaction), or
+    now in autocommit. Not at all if it rolls back."""
+    if connection.in_atomic_block:
+        transaction.on_commit(work)
+    elif (pending := getattr(connection, "pipelined_after_commit", None)) is not None:
+        pending.append(work)
+    else:
+        work()
 
 
 def _roll_back(raw) -> None:
@@ -141,8 +154,8 @@ def layout_changed(showtime_id: int) -> None:
     caller's next read here sees its own write without waiting for the board's watcher (every process
     has one: booking/layout_board.py)."""
     board.drop(showtime_id)
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: board.drop(showtime_id))
+    if connection.in_atomic_block or getattr(connection, "pipelined_after_commit", None) is not None:
+        after_commit(lambda: board.drop(showtime_id))  # a read meanwhile may have cached the state before it
 
 
 def change_seats(

@@ -17,6 +17,7 @@ from booking.exceptions import IdempotencyKeyReused, NoBlock, OrphanSeat, RateLi
 from booking.models import LayoutVersion, RateCounter, SeatEvent, ShowSeat, Showtime
 from booking.services.best_available import hold_best_available
 from booking.services.holds import hold_seats
+from booking.services.locking import after_commit, pipelined_transaction
 from booking.tests.conftest import make_planned_showtime, seat_at
 from booking.tests.factories import UserFactory
 from booking.tests.faults.helpers import RowBlocker, test_database_url, wait_until, waiting_backends
@@ -210,3 +211,33 @@ def test_a_best_available_refusal_commits_its_count_and_over_the_limit_nothing_i
     assert _state(showtime) == before  # over the limit: nothing chosen, nothing held
     assert RateCounter.objects.get(key="t:best:refused").hits == 4  # every request counted, refusals too
     assert_booking_invariants()
+
+
+def _committed_hits(key: str):
+    with psycopg.connect(test_database_url(), autocommit=True) as other:
+        row = other.execute("SELECT hits FROM booking_ratecounter WHERE key = %s", [key]).fetchone()
+    return row[0] if row else None
+
+
+def test_work_after_commit_runs_once_a_pipelined_transaction_has_committed_and_not_after_a_rollback():
+    # What a change's second drop of the cached layout state relies on (locking.layout_changed): run inside
+    # best available's transaction, it must come after COMMIT, or a read meanwhile could cache the old state.
+    seen = []
+    with pipelined_transaction():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT boxoffice_count_hit('t:after', now() + interval '1 minute')")
+        after_commit(lambda: seen.append(_committed_hits("t:after")))
+        assert seen == []
+    assert seen == [1]  # it ran, and saw the transaction's row from another connection
+
+    def count_then_fail():
+        with pipelined_transaction():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT boxoffice_count_hit('t:after', now() + interval '1 minute')")
+            after_commit(lambda: seen.append("rolled back"))
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError):
+        count_then_fail()
+    assert seen == [1]
+    assert _committed_hits("t:after") == 1
