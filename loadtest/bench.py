@@ -852,38 +852,8 @@ async def bench_hold_distinct(base: str, show: dict, users: list, clients: int, 
     (seat k goes to user k mod len(users)), so the per-user lock is not what is measured. At most `per_user`
     seats per user (the server's live-hold cap)."""
     seats = show["seat_ids"][: len(users) * per_user]
-    jobs = [(users[k % len(users)][1], seat) for k, seat in enumerate(seats)]
-    queue: asyncio.Queue = asyncio.Queue()
-    for job in jobs:
-        queue.put_nowait(job)
-    http = Http(base)
-    conns = [http.conn() for _ in range(clients)]
-    await http.warm(conns)
-    latencies: list[float] = []
-
-    async def worker(conn: RawConn) -> None:
-        while True:
-            try:
-                token, seat = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            _, _, latency = await http.post(conn, "/api/hold-seat/", token, {"show_id": show["id"], "seat_id": seat})
-            latencies.append(latency)
-
-    start = time.perf_counter()
-    await asyncio.gather(*(worker(c) for c in conns))
-    elapsed = time.perf_counter() - start
-    http.close()
-    ok = http.statuses[200]
-    return {
-        "holds": ok,
-        "elapsed_s": round(elapsed, 2),
-        "holds_per_s": round(ok / elapsed, 1),
-        "p50_ms": ms(pct(latencies, 50)),
-        "p99_ms": ms(pct(latencies, 99)),
-        "clients": clients,
-        **http.summary(),
-    }
+    bodies = [{"show_id": show["id"], "seat_id": seat} for seat in seats]
+    return await _run_holds(base, users, bodies, clients)
 
 
 async def bench_hold_pairs_under_rule(base: str, show: dict, users: list, clients: int, per_user: int) -> dict:
@@ -894,10 +864,15 @@ async def bench_hold_pairs_under_rule(base: str, show: dict, users: list, client
     seats = show["seat_ids"]
     per_row = HALLS[len(seats)][1]
     pairs = [seats[i : i + 2] for row in range(0, len(seats), per_row) for i in range(row, row + per_row - 1, 2)]
-    pairs = pairs[: len(users) * (per_user // 2)]
+    bodies = [{"show_id": show["id"], "seat_ids": pair} for pair in pairs[: len(users) * (per_user // 2)]]
+    return await _run_holds(base, users, bodies, clients)
+
+
+async def _run_holds(base: str, users: list, bodies: list[dict], clients: int) -> dict:
+    """POST each hold body once, body k as user k mod len(users), `clients` requests in flight."""
     queue: asyncio.Queue = asyncio.Queue()
-    for k, pair in enumerate(pairs):
-        queue.put_nowait((users[k % len(users)][1], pair))
+    for k, body in enumerate(bodies):
+        queue.put_nowait((users[k % len(users)][1], body))
     http = Http(base)
     conns = [http.conn() for _ in range(clients)]
     await http.warm(conns)
@@ -906,10 +881,10 @@ async def bench_hold_pairs_under_rule(base: str, show: dict, users: list, client
     async def worker(conn: RawConn) -> None:
         while True:
             try:
-                token, pair = queue.get_nowait()
+                token, body = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            _, _, latency = await http.post(conn, "/api/hold-seat/", token, {"show_id": show["id"], "seat_ids": pair})
+            _, _, latency = await http.post(conn, "/api/hold-seat/", token, body)
             latencies.append(latency)
 
     start = time.perf_counter()

@@ -120,15 +120,16 @@ def pipelined_transaction() -> Iterator[None]:
         work()
 
 
-def after_commit(work) -> None:
-    """Run `work` once the current transaction commits (Django's atomic block or a pipelined transaction), or
-    now in autocommit. Not at all if it rolls back."""
+def after_commit(work) -> bool:
+    """Run `work` once the current transaction commits (Django's atomic block or a pipelined transaction), not
+    at all if it rolls back. Outside a transaction there is nothing to wait for: returns False, runs nothing."""
     if connection.in_atomic_block:
         transaction.on_commit(work)
-    elif (pending := getattr(connection, "pipelined_after_commit", None)) is not None:
+        return True
+    if (pending := getattr(connection, "pipelined_after_commit", None)) is not None:
         pending.append(work)
-    else:
-        work()
+        return True
+    return False
 
 
 def _roll_back(raw) -> None:
@@ -154,8 +155,7 @@ def layout_changed(showtime_id: int) -> None:
     caller's next read here sees its own write without waiting for the board's watcher (every process
     has one: booking/layout_board.py)."""
     board.drop(showtime_id)
-    if connection.in_atomic_block or getattr(connection, "pipelined_after_commit", None) is not None:
-        after_commit(lambda: board.drop(showtime_id))  # a read meanwhile may have cached the state before it
+    after_commit(lambda: board.drop(showtime_id))  # a read meanwhile may have cached the state before it
 
 
 def change_seats(

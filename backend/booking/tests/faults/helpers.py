@@ -183,6 +183,34 @@ def in_background(blocker: RowBlocker, workers: int = 2):
             blocker.release()
 
 
+def kill_while_waiting(call, *, blocker: RowBlocker) -> dict:
+    """Run `call` on a thread of its own; once its backend waits on `blocker`'s lock, terminate that backend.
+    Returns {"result": ...} or {"error": ...} (what `call` returned or raised), after checking that no advisory
+    lock outlived the killed transaction."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = call()
+        except Exception as exc:  # the caller inspects it
+            outcome["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    with psycopg.connect(test_database_url(), autocommit=True) as monitor:
+        database = connection.settings_dict["NAME"]
+        [victim] = wait_until(
+            lambda: waiting_backends(monitor, database=database, exclude={blocker.pid}), timeout=10, message="the call"
+        )
+        monitor.execute("SELECT pg_terminate_backend(%s)", [victim])
+        thread.join(timeout=10)
+        blocker.release()
+        assert not monitor.execute("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'").fetchall()
+    return outcome
+
+
 def waiting_backends(conn: psycopg.Connection, *, database: str, exclude: set[int]) -> list[int]:
     """Backends of `database` waiting on a heavyweight lock (row, transaction or advisory)."""
     rows = conn.execute(

@@ -3,15 +3,9 @@
 the connection, and that a refusal, a lock wait that runs out or a killed backend still leave nothing half done.
 In autocommit, as a request runs them."""
 
-import itertools
-import tempfile
-import threading
-from contextlib import contextmanager
-
 import psycopg
 import pytest
 from django.db import OperationalError, connection
-from psycopg import pq
 
 from booking.exceptions import IdempotencyKeyReused, NoBlock, OrphanSeat, RateLimited, SeatsBusy
 from booking.models import LayoutVersion, RateCounter, SeatEvent, ShowSeat, Showtime
@@ -20,33 +14,12 @@ from booking.services.holds import hold_seats
 from booking.services.locking import after_commit, pipelined_transaction
 from booking.tests.conftest import make_planned_showtime, seat_at
 from booking.tests.factories import UserFactory
-from booking.tests.faults.helpers import RowBlocker, test_database_url, wait_until, waiting_backends
+from booking.tests.faults.helpers import RowBlocker, kill_while_waiting, test_database_url
 from booking.tests.invariants import assert_booking_invariants
+from booking.tests.round_trips import round_trips
 from booking.tests.services.test_seat_functions import _window
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class RoundTrips:
-    count: int | None = None
-
-
-@contextmanager
-def round_trips():
-    """Count the round trips on this thread's connection: each time the server answers after the client sent."""
-    connection.ensure_connection()
-    pgconn = connection.connection.pgconn
-    counted = RoundTrips()
-    with tempfile.TemporaryFile() as trace:
-        pgconn.trace(trace.fileno())
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-        try:
-            yield counted
-        finally:
-            pgconn.untrace()
-        trace.seek(0)
-        senders = [line.split(b"\t", 1)[0] for line in trace.read().splitlines() if line]
-    counted.count = sum(1 for pair in itertools.pairwise(senders) if pair == (b"F", b"B"))
 
 
 def _seats(showtime, *labels) -> list[int]:
@@ -152,28 +125,9 @@ def test_a_backend_killed_mid_pipelined_hold_leaves_no_partial_change(blocker):
     showtime = make_planned_showtime("A: SSSSSS", prevent_orphans=True)
     user = UserFactory()
     before = _state(showtime)
-    blocker.lock_seat(showtime_id=showtime.pk, seat_id=seat_at(showtime, "A6"))
-    outcome = {}
+    blocker.lock_seat(showtime_id=showtime.pk, seat_id=seat_at(showtime, "A6"))  # waited on by the segment locks
 
-    def hold():
-        try:
-            outcome["result"] = _hold(user, showtime, "A1", "A2")
-        except Exception as exc:  # the test inspects it
-            outcome["error"] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    with psycopg.connect(test_database_url(), autocommit=True) as monitor:
-        database = connection.settings_dict["NAME"]
-        [victim] = wait_until(
-            lambda: waiting_backends(monitor, database=database, exclude={blocker.pid}), timeout=10, message="hold"
-        )
-        monitor.execute("SELECT pg_terminate_backend(%s)", [victim])
-        thread.join(timeout=10)
-        blocker.release()
-        assert not monitor.execute("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'").fetchall()
+    outcome = kill_while_waiting(lambda: _hold(user, showtime, "A1", "A2"), blocker=blocker)
 
     assert isinstance(outcome.get("error"), OperationalError), outcome
     assert _state(showtime) == before
@@ -226,9 +180,10 @@ def test_work_after_commit_runs_once_a_pipelined_transaction_has_committed_and_n
     with pipelined_transaction():
         with connection.cursor() as cursor:
             cursor.execute("SELECT boxoffice_count_hit('t:after', now() + interval '1 minute')")
-        after_commit(lambda: seen.append(_committed_hits("t:after")))
+        assert after_commit(lambda: seen.append(_committed_hits("t:after")))
         assert seen == []
     assert seen == [1]  # it ran, and saw the transaction's row from another connection
+    assert not after_commit(lambda: seen.append("autocommit"))  # no transaction: nothing to wait for
 
     def count_then_fail():
         with pipelined_transaction():

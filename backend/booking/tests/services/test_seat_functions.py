@@ -5,7 +5,6 @@ connections and threads on real PostgreSQL; the invariants are checked after eac
 import threading
 from datetime import timedelta
 
-import psycopg
 import pytest
 from django.db import OperationalError, connection
 from django.db.models import Sum
@@ -18,7 +17,7 @@ from booking.services.holds import hold_seats, release_holds
 from booking.services.seat_requests import RateWindow
 from booking.tests.conftest import make_showtime, seat_ids_of
 from booking.tests.factories import UserFactory
-from booking.tests.faults.helpers import RowBlocker, test_database_url, wait_until, waiting_backends
+from booking.tests.faults.helpers import RowBlocker, kill_while_waiting, test_database_url
 from booking.tests.invariants import assert_booking_invariants
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,12 +33,6 @@ def blocker():
     blocker = RowBlocker(test_database_url())
     yield blocker
     blocker.close()
-
-
-@pytest.fixture
-def monitor():
-    with psycopg.connect(test_database_url(), autocommit=True) as conn:
-        yield conn
 
 
 def versions(show) -> int:
@@ -84,36 +77,20 @@ def test_a_unique_violation_inside_confirm_is_seat_unavailable_and_changes_nothi
     assert ShowSeat.objects.get(showtime=show, seat_id=seat).status == "held"
 
 
-def test_a_backend_killed_mid_hold_leaves_no_partial_change(show, blocker, monitor):
+def test_a_backend_killed_mid_hold_leaves_no_partial_change(show, blocker):
     user = UserFactory()
     first, second = seat_ids_of(show)[:2]
     before = (SeatEvent.objects.count(), versions(show))
     blocker.lock_seat(showtime_id=show.pk, seat_id=second)
-    outcome = {}
 
-    def hold():
-        try:
-            # Locks `first`, then waits on `second` (the blocker's) inside the one statement.
-            outcome["result"] = hold_seats(user=user, showtime_id=show.pk, seat_ids=[first, second])
-        except Exception as exc:  # the test inspects it
-            outcome["error"] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    database = connection.settings_dict["NAME"]
-    [victim] = wait_until(
-        lambda: waiting_backends(monitor, database=database, exclude={blocker.pid}), timeout=10, message="the hold"
+    # Locks `first`, then waits on `second` (the blocker's) inside the one statement.
+    outcome = kill_while_waiting(
+        lambda: hold_seats(user=user, showtime_id=show.pk, seat_ids=[first, second]), blocker=blocker
     )
-    monitor.execute("SELECT pg_terminate_backend(%s)", [victim])
-    thread.join(timeout=10)
-    blocker.release()
 
     assert isinstance(outcome.get("error"), OperationalError), outcome
     assert not ShowSeat.objects.filter(showtime=show, status="held").exists()
     assert (SeatEvent.objects.count(), versions(show)) == before
-    assert not monitor.execute("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'").fetchall()
     assert_booking_invariants()
 
 
