@@ -4,6 +4,10 @@ saves shows through the noise that an HTTP benchmark (±15 % here) hides.
 
     .venv/bin/python loadtest/webtier_cpu.py [--requests N] [--rounds R] [--hall ROWSxSEATS] [KIND ...]
 
+With --observability each round is run twice, alternately: through the full middleware stack and through one
+without the request log and metrics middleware, in the same process, so that their share of each kind's CPU
+(1 - without / with, least against least) shows through the noise that separate runs add.
+
 KIND: hold (a hold and its release: two requests), loser (a hold of a seat someone else holds: a hot seat's
 loser), 404 (an unknown API path), 304 (a seat-map poll with a current ETag), layout (a full seat-map read).
 
@@ -19,6 +23,7 @@ import argparse
 import io
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -56,13 +61,27 @@ class App:
         from booking.tests.factories import UserFactory
 
         call_command("migrate", verbosity=0)
-        self.wsgi = get_wsgi_application()
+        self.wsgi = self.full = get_wsgi_application()
         self.show = make_showtime(rows=rows, seats_per_row=seats_per_row)
         self.seats = seat_ids_of(self.show)
         self.tokens = [Token.objects.create(user=UserFactory()).key for _ in range(5)]
         self.layout = f"/api/hall-layout/{self.show.pk}/"
         self.call("POST", "/api/hold-seat/", {"show_id": self.show.pk, "seat_ids": [self.seats[0]]}, self.tokens[0])
         self.etags: dict[str, str] = {}
+        self.bare = None
+
+    def without_observability(self):
+        """The same application without the request log and metrics middleware (settings are read when a
+        handler loads its middleware)."""
+        from django.conf import settings
+        from django.core.handlers.wsgi import WSGIHandler
+
+        full = settings.MIDDLEWARE
+        settings.MIDDLEWARE = [m for m in full if not m.endswith(".ObservabilityMiddleware")]
+        try:
+            return WSGIHandler()
+        finally:
+            settings.MIDDLEWARE = full
 
     def read_etags(self) -> None:
         """Each caller's current ETag (holds and releases move them)."""
@@ -122,19 +141,23 @@ class App:
             raise SystemExit(f"{args[0]} {args[1]}: expected {status}, got {got}")
 
 
-def measure(app: App, kind: str, requests: int, rounds: int) -> list[float]:
-    """Process CPU per request (ms) of each round."""
+def measure(app: App, kind: str, requests: int, rounds: int, handlers: tuple) -> list[list[float]]:
+    """Process CPU per request (ms) of each round, per handler (the handlers take turns, round by round)."""
     if kind == "304":
         app.read_etags()
-    for i in range(100):  # warm up: prepared statements, caches, the layout board
-        app.request(kind, i)
-    per_request, i = [], 0
-    for _ in range(rounds):
-        made, started = 0, time.process_time()
-        while made < requests:
-            made += app.request(kind, i)
-            i += 1
-        per_request.append(1000 * (time.process_time() - started) / made)
+    for app.wsgi in handlers:
+        for i in range(100):  # warm up: prepared statements, caches, the layout board
+            app.request(kind, i)
+    per_request, i = [[] for _ in handlers], 0
+    for n in range(rounds):
+        turns = list(zip(per_request, handlers, strict=True))
+        for runs, app.wsgi in turns if n % 2 else reversed(turns):  # who goes first alternates too
+            made, started = 0, time.process_time()
+            while made < requests:
+                made += app.request(kind, i)
+                i += 1
+            runs.append(1000 * (time.process_time() - started) / made)
+    app.wsgi = app.full
     return per_request
 
 
@@ -144,6 +167,11 @@ def main() -> int:
     p.add_argument("--requests", type=int, default=1000, help="requests per round (default 1000)")
     p.add_argument("--rounds", type=int, default=5, help="rounds per kind (default 5)")
     p.add_argument("--hall", default="10x20", help="ROWSxSEATS of the showtime's hall (default 10x20)")
+    p.add_argument(
+        "--observability",
+        action="store_true",
+        help="also run each round without the request log and metrics middleware, and print their share",
+    )
     args = p.parse_args()
     if unknown := set(args.kinds) - set(KINDS):
         p.error(f"unknown kind(s): {', '.join(sorted(unknown))}")
@@ -168,19 +196,29 @@ def main() -> int:
     django.setup()
     try:
         app = App(rows, seats_per_row)
+        handlers = (app.full, app.without_observability()) if args.observability else (app.full,)
         stderr = os.dup(2)
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 2)  # the request log, one line per request
             try:
-                results = {kind: measure(app, kind, args.requests, args.rounds) for kind in args.kinds}
+                results = {kind: measure(app, kind, args.requests, args.rounds, handlers) for kind in args.kinds}
             finally:
                 os.dup2(stderr, 2)
         hall = f"{rows}x{seats_per_row}"
-        for kind, runs in results.items():
+        for kind, (runs, *bare) in results.items():
             print(
                 f"{kind:7} least {min(runs):.3f} ms of CPU per request (hall {hall}); "
                 f"rounds: {', '.join(f'{r:.3f}' for r in runs)}"
             )
+            if bare:
+                (bare,) = bare
+                # Each round's pair ran back to back: the median of their ratios is what drift and noise
+                # disturb least.
+                share = 1 - statistics.median(b / f for b, f in zip(bare, runs, strict=True))
+                print(
+                    f"{'':7} without the request log and metrics: least {min(bare):.3f} ms; their share "
+                    f"{100 * share:.1f} % (median of the rounds' pairs); rounds: {', '.join(f'{r:.3f}' for r in bare)}"
+                )
     finally:
         connections.close_all()
         drop_database(server_url, url)

@@ -300,7 +300,8 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # "%(asctime)s %(levelname)s %(name)s %(message)s", its date formatted once a second.
+    "formatters": {"plain": {"()": "http_infra.observability.logging.PlainFormatter"}},
     # Written by a background thread per process: request threads never wait on the stream.
     "handlers": {
         "console": {"class": "http_infra.observability.logging.BackgroundStreamHandler", "formatter": "plain"},

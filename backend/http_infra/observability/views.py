@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from http_infra.observability.metrics import scrape_registry
+from http_infra.observability.middleware import ANSWERS
 
 # --- /metrics ------------------------------------------------------------------------------------------------
 
@@ -52,6 +53,7 @@ def metrics_view(request):
             },
             status=403,
         )
+    ANSWERS.flush()  # this process's requests so far; the other workers' are at most a batch late
     response = HttpResponse(generate_latest(scrape_registry()), content_type=CONTENT_TYPE_LATEST)
     response["Cache-Control"] = "no-store"
     return response
