@@ -2,9 +2,10 @@
 
 A request thread only appends an item to a deque (one C call); the thread applies what came every
 `interval` seconds, in one pass with warm caches, where the same work done inside each request costs it
-about twice as much (docs/benchmarks/README.md, "The request log and metrics"). The thread is started
-lazily in each process (gunicorn forks workers after the settings are loaded); a forked child never
-applies what its parent had queued; what is queued when a process exits is applied at exit.
+about twice as much (docs/benchmarks/README.md, "The request log and metrics off the request thread").
+The thread is started lazily in each process (gunicorn forks workers after the settings are loaded); a
+forked child never applies what its parent had queued; what is queued when a process exits is applied
+at exit.
 """
 
 import atexit
