@@ -9,7 +9,8 @@ without the request log and metrics middleware, in the same process, so that the
 (1 - without / with, least against least) shows through the noise that separate runs add.
 
 KIND: hold (a hold and its release: two requests), loser (a hold of a seat someone else holds: a hot seat's
-loser), 404 (an unknown API path), 304 (a seat-map poll with a current ETag), layout (a full seat-map read).
+loser), 404 (an unknown API path), 304 (a seat-map poll with a current ETag), layout (a full seat-map read),
+best (best available for a party of 2 and the release of its seats: two requests; try --hall 25x40).
 
 It creates a database of its own on the server of DATABASE_URL (default: postgres@127.0.0.1:5432), migrates and
 seeds it, and drops it at the end. What production runs is on: rate limits (lifted rates, so every hold is
@@ -33,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 BACKEND = Path(__file__).resolve().parent.parent / "backend"
-KINDS = ("hold", "loser", "404", "304", "layout")
+KINDS = ("hold", "loser", "404", "304", "layout", "best")
 
 
 def make_database(server_url: str) -> str:
@@ -125,6 +126,11 @@ class App:
             self.expect("200", "POST", "/api/hold-seat/", seat, token)
             self.expect("200", "POST", "/api/release-seat/", seat, token)
             return 2
+        if kind == "best":
+            body = {"show_id": self.show.pk, "quantity": 2}
+            seats = json.loads(self.expect("200", "POST", "/api/hold-best-available/", body, token))["seat_ids"]
+            self.expect("200", "POST", "/api/release-seat/", {"show_id": self.show.pk, "seat_ids": seats}, token)
+            return 2
         if kind == "loser":
             self.expect("409", "POST", "/api/hold-seat/", {"show_id": self.show.pk, "seat_ids": [self.seats[0]]}, token)
         elif kind == "404":
@@ -135,10 +141,11 @@ class App:
             self.expect("200", "GET", self.layout, token=token)
         return 1
 
-    def expect(self, status: str, *args, **kwargs) -> None:
-        got = self.call(*args, **kwargs)[0]
+    def expect(self, status: str, *args, **kwargs) -> bytes:
+        got, _, body = self.call(*args, **kwargs)
         if not got.startswith(status):
             raise SystemExit(f"{args[0]} {args[1]}: expected {status}, got {got}")
+        return body
 
 
 def measure(app: App, kind: str, requests: int, rounds: int, handlers: tuple) -> list[list[float]]:
