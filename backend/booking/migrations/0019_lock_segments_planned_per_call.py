@@ -1,5 +1,6 @@
 """boxoffice_lock_segments (seat_writes.sql) plans its segment lock for the seats asked for on every call:
-the cached generic plan joined every seat of the showtime first (~5 ms a call in a 1,000-seat hall)."""
+without statistics, the cached generic plan joined every seat of the showtime first (~5 ms a call in a
+1,000-seat hall)."""
 
 from django.db import migrations
 

@@ -295,9 +295,10 @@ BEGIN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
-    -- EXECUTE: planned for the seats asked for, every call. PL/pgSQL's cached generic plan of this statement
-    -- joined every seat of the showtime before finding the segments: ~5 ms a call for 1,000 seats, against
-    -- ~0.2 ms for the plan that starts from the requested seats (docs/benchmarks/README.md).
+    -- EXECUTE: planned for the seats asked for, every call, so the plan starts from them (~0.2 ms). The
+    -- generic plan PL/pgSQL would cache depends on the statistics of the moment: without any (a new database,
+    -- a hall just seeded) it joined every seat of the showtime first, ~5 ms a call for 1,000 seats; with
+    -- them it read both tables whole, which grows with every showtime (docs/benchmarks/README.md).
     EXECUTE $lock$
         SELECT array_agg(locked.seat_id ORDER BY locked.seat_id)
                    FILTER (WHERE NOT boxoffice_is_live_hold(locked.status, locked.held_until, $3)
