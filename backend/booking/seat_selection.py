@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from math import hypot
 
 # How far apart two rows are, in seat widths: a row back costs more distance than a seat across.
@@ -61,6 +62,17 @@ class Plan:
         else:
             focus = (0.0, 0.0)
         return cls(seats=by_id, segments=ordered, focus=focus)
+
+    @cached_property
+    def segments_nearest_first(self) -> tuple[tuple[float, tuple[PlanSeat, ...]], ...]:
+        """Each segment with the least distance from the focal point that a block in it can have (its centre
+        lies within the segment's columns, in its row), nearest first."""
+        fx, fy = self.focus
+        bounds = [
+            (hypot(max(run[0].column - fx, fx - run[-1].column, 0.0), (run[0].row_index - fy) * ROW_DEPTH), run)
+            for run in self.segments.values()
+        ]
+        return tuple(sorted(bounds, key=lambda bound: bound[0]))
 
 
 # --- the no-single-seat rule ---------------------------------------------------------------------------------
@@ -251,10 +263,14 @@ def best_block(
     # The best block that strands none, and the best of all, in one pass. Each window is ranked as _rank ranks
     # its seats, from running sums over its segment: ranking every window's seats one by one was most of a
     # party's time under the showtime's lock (2.3 ms of Python for an empty 1,000-seat hall).
+    # Segments nearest first: once one cannot hold a block as near as the best that strands none, none after it
+    # can, and the rest of the hall is not looked at (a party in a 1,000-seat hall looks at a few rows).
     fx, fy = plan.focus
     best_none: tuple | None = None
     best_any: tuple | None = None
-    for run in plan.segments.values():
+    for bound, run in plan.segments_nearest_first:
+        if best_none is not None and round(bound, 6) > best_none[0][0]:
+            break
         spans = list(_window_spans(run, free, quantity, eligible))
         if not spans:
             continue
