@@ -7,7 +7,9 @@ The HTTP half of GET /api/hall-layout/<id>/; every read it needs is a selector (
   * the body is built from pre-encoded JSON: each seat of a showtime is encoded once per public state and
     kept per process (`_seat_plans`), the public seat list once per (showtime, version, next expiry)
     (`_public_seats_cache`) and reused by every caller until a write or an expiry changes it; only the
-    caller's own holds are encoded per request and patched in.
+    caller's own holds are encoded per request and patched in. A caller who holds and booked none of the
+    seats is sent the body every such caller gets, built once per layout header (`_public_bodies`): joining a
+    5,000-seat body anew cost a request ~0.4 ms, most of it the fresh memory's first touch.
 """
 
 import hashlib
@@ -105,12 +107,12 @@ class _PublicSeats:
     plan: _SeatPlan
     encoded: list[bytes]  # each seat as the JSON an anonymous caller sees, display order
     counts: dict[str, int]
-    joined: bytes  # `encoded` as the body's seat list: what every caller who holds none of them is sent
 
 
 _MAX_CACHED_SHOWTIMES = 256
 _seat_plans: OrderedDict[int, _SeatPlan] = OrderedDict()
 _public_seats_cache: OrderedDict[int, _PublicSeats] = OrderedDict()
+_public_bodies: OrderedDict[int, tuple[tuple, bytes]] = OrderedDict()  # showtime -> (its key, the body)
 _cache_lock = threading.Lock()
 
 
@@ -176,17 +178,23 @@ def _public_seats(state: LayoutState, now: datetime) -> _PublicSeats:
     for display_index, code in zip(plan.display_index_by_id_order, codes, strict=True):
         encoded[display_index] = plan.encoded[code][display_index]
     counts = {status: codes.count(code) for code, status in STATUS_BY_CODE.items()}
-    built = _PublicSeats(key=key, plan=plan, encoded=encoded, counts=counts, joined=b",".join(encoded))
+    built = _PublicSeats(key=key, plan=plan, encoded=encoded, counts=counts)
     _remember(_public_seats_cache, state.showtime_id, built)
     return built
 
 
 def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
     """The layout body for the caller `state` was read for, as JSON bytes."""
+    mine = state.my_holds or state.my_bookings
+    # The header decides the rest of a public body: the seats' version and next expiry, the plan and pricing
+    # revisions, the showtime's own fields.
+    key = (state.header, settings.MAX_SEATS_PER_HOLD)
+    if not mine and (cached := _public_bodies.get(state.showtime_id)) is not None and cached[0] == key:
+        return cached[1]
     public = _public_seats(state, now)
-    seats = public.joined  # most callers hold nothing here: the seat list is joined once per version
-    if state.my_holds or state.my_bookings:
-        encoded = list(public.encoded)
+    encoded = public.encoded
+    if mine:
+        encoded = list(encoded)
         for seat_id, held_until in state.my_holds.items():
             index = public.plan.position.get(seat_id)
             if index is not None:
@@ -195,7 +203,6 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
             index = public.plan.position.get(seat_id)
             if index is not None:
                 encoded[index] = _encode_seat(public.plan.seats[index], "booked", booked_by_me=True)
-        seats = b",".join(encoded)
     header = orjson.dumps(
         {
             "show_id": state.showtime_id,
@@ -212,7 +219,10 @@ def hall_layout_json(*, state: LayoutState, now: datetime) -> bytes:
         }
     )
     pricing = _pricing_json(state.showtime_id, state.header.pricing_revision, state.header.currency)
-    return b"".join((header[:-1], b",", pricing, b',"seats":[', seats, b"]}"))
+    body = b"".join((header[:-1], b",", pricing, b',"seats":[', b",".join(encoded), b"]}"))
+    if not mine:
+        _remember(_public_bodies, state.showtime_id, (key, body))
+    return body
 
 
 @lru_cache(maxsize=_MAX_CACHED_SHOWTIMES)

@@ -88,7 +88,12 @@ def clear_process_caches() -> None:
     from booking.services import holds
     from http_infra import authentication
 
-    for cache in (authentication._cache, layout_rendering._seat_plans, layout_rendering._public_seats_cache):
+    for cache in (
+        authentication._cache,
+        layout_rendering._seat_plans,
+        layout_rendering._public_seats_cache,
+        layout_rendering._public_bodies,
+    ):
         cache.clear()
     layout_rendering._pricing_json.cache_clear()
     clear_plan_cache()

@@ -218,6 +218,24 @@ def test_the_public_seats_are_read_once_per_version_and_expiry(small_show, user,
     assert body["seats"][0]["status"] == "held"
 
 
+def test_callers_who_hold_nothing_share_one_body_until_the_header_moves(small_show, user, other_user, settings):
+    showtime, seats = small_show
+    first = _answer(showtime, user).body
+    assert _answer(showtime, AnonymousUser()).body is first  # built once, not joined again per caller
+
+    state = _state(showtime, other_user)
+    renamed = dataclasses.replace(state, header=dataclasses.replace(state.header, movie_title="Renamed"))
+    assert orjson.loads(hall_layout_json(state=renamed, now=timezone.now()))["movie_title"] == "Renamed"
+    settings.MAX_SEATS_PER_HOLD = 3
+    assert orjson.loads(_answer(showtime, user).body)["max_seats_per_hold"] == 3
+
+    hold_seats(user=other_user, showtime_id=showtime.pk, seat_ids=[seats[0]])
+    public = orjson.loads(_answer(showtime, user).body)["seats"]
+    own = orjson.loads(_answer(showtime, other_user).body)["seats"]  # a holder's body is their own
+    assert (public[0]["held_by_me"], own[0]["held_by_me"]) == (False, True)
+    assert orjson.loads(_answer(showtime, user).body)["seats"] == public  # the holder's did not replace it
+
+
 def test_a_hall_that_gained_seats_has_its_plan_read_again(small_show, user):
     showtime, _ = small_show
     assert len(orjson.loads(_answer(showtime, user).body)["seats"]) == 4
