@@ -31,7 +31,7 @@ from django.core.cache import caches
 from django.db import connection
 from rest_framework.throttling import BaseThrottle
 
-from booking.services.seat_requests import RateWindow
+from booking.services.seat_requests import COUNT_HIT_SQL, RateWindow
 from http_infra.rates import parse_rate
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ class FixedWindowThrottle(BaseThrottle):
             timeout = max(1, int(window.expires_at.timestamp() - time.time()))
             return FixedWindowThrottle._count_in_cache(caches[settings.THROTTLE_CACHE], window.key, timeout)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT boxoffice_count_hit(%s, %s)", [window.key, window.expires_at])
+            cursor.execute(COUNT_HIT_SQL, [window.key, window.expires_at])
             return cursor.fetchone()[0]
 
     @staticmethod

@@ -26,7 +26,7 @@ from booking.services.locking import (
     lock_timeout,
     pipelined_transaction,
 )
-from booking.services.seat_requests import RateWindow
+from booking.services.seat_requests import COUNT_HIT_SQL, RateWindow
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def _attempt(*, user, request: dict, idempotency_key: str | None, rate_window: R
                 [lock_timeout(), BEST_AVAILABLE_LOCK_NAMESPACE, showtime_id],
             )
         if rate_window is not None:
-            counting.execute(_COUNT_SQL, [rate_window.key, rate_window.expires_at])
+            counting.execute(COUNT_HIT_SQL, [rate_window.key, rate_window.expires_at])
         earlier = _earlier(user, idempotency_key) if idempotency_key is not None else None
         try:
             state = selection_state(showtime_id=showtime_id, now=timezone.now())
@@ -120,9 +120,6 @@ def _attempt(*, user, request: dict, idempotency_key: str | None, rate_window: R
     if error is not None:
         raise error
     return result
-
-
-_COUNT_SQL = "SELECT boxoffice_count_hit(%s, %s)"
 
 
 def _choose_and_hold(user, request: dict, state) -> BestAvailableResult:

@@ -44,6 +44,11 @@ class RateWindow:
     retry_after: int  # seconds until the window ends
 
 
+# One hit counted in the window's counter row, the count answered (seat_writes.sql), for a request whose
+# count is not inside a seat function's statement: the throttle of other endpoints, best available.
+COUNT_HIT_SQL = "SELECT boxoffice_count_hit(%s, %s)"
+
+
 def rate_arguments(window: RateWindow | None) -> list:
     """The seat functions' last three parameters (p_rate_key, p_rate_limit, p_rate_expires)."""
     if window is None:

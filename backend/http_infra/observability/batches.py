@@ -5,7 +5,7 @@ A request thread only appends an item to a deque (one C call); the thread applie
 about twice as much (docs/benchmarks/README.md, "The request log and metrics off the request thread").
 The thread is started lazily in each process (gunicorn forks workers after the settings are loaded); a
 forked child never applies what its parent had queued; what is queued when a process exits is applied
-at exit.
+at exit, and what another exit handler adds after that is applied at once.
 """
 
 import atexit
@@ -30,11 +30,14 @@ class Batches:
         self._flush_lock = threading.Lock()
         self._start_lock = threading.Lock()
         self._started = False
+        self._stopped = False
 
     def add(self, item) -> None:
         if not self._started:
             self._start()
         self._items.append(item)
+        if self._stopped:  # added by another exit handler after the last batch
+            self.flush()
 
     def flush(self) -> None:
         """Apply everything added so far (the thread does it every interval; a scrape or a test, at once)."""
@@ -53,12 +56,17 @@ class Batches:
             if self._started:
                 return
             threading.Thread(target=self._run, name=self.name, daemon=True).start()
-            atexit.register(self.flush)
+            atexit.register(self.stop)
             self._started = True
 
+    def stop(self) -> None:
+        """Apply what is left; from now on an item is applied as it is added (at exit: nothing waits after)."""
+        self._stopped = True
+        self.flush()
+
     def _run(self) -> None:
-        # The thread lives as long as its process; atexit applies the last batch.
-        while True:
+        # The thread lives as long as its process; `stop` (atexit) applies the last batch.
+        while not self._stopped:
             time.sleep(self.interval)
             try:
                 self.flush()

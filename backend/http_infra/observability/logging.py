@@ -6,8 +6,8 @@ of the cheapest requests. The writer thread wakes every FLUSH_INTERVAL seconds a
 meanwhile in one write: woken per record (logging's QueueListener), its wake-ups and GIL hand-offs cost
 about a tenth of a cheap request's CPU in the web tier (loadtest/webtier_cpu.py: a hot seat's loser 0.82
 vs 0.92 ms, a 304 0.30 vs 0.34). A line is written at most FLUSH_INTERVAL after its request. The thread
-is started lazily in each process (gunicorn forks workers after settings are loaded) and writes what is
-queued when the process exits.
+and its queue are `Batches` (batches.py): started lazily in each process, and what is queued when the
+process exits is written.
 
 The request log line (one per request) skips the LogRecord: `log_line` queues (time, level, logger, text)
 on this handler and `PlainFormatter` writes it in the same shape as a record: a line costs ~4 µs instead of
@@ -15,14 +15,12 @@ on this handler and `PlainFormatter` writes it in the same shape as a record: a 
 (docs/benchmarks/README.md, "The request log and metrics off the request thread").
 """
 
-import atexit
 import logging
-import logging.handlers
 import os
-import queue
 import sys
-import threading
 import time
+
+from http_infra.observability.batches import Batches
 
 FLUSH_INTERVAL = 0.1  # seconds
 
@@ -48,79 +46,50 @@ class PlainFormatter(logging.Formatter):
         return f"{text},{int((created - second) * 1000):03d} {levelname} {name} {message}"
 
 
-class BackgroundStreamHandler(logging.handlers.QueueHandler):
+class BackgroundStreamHandler(logging.Handler):
     def __init__(self, stream=None):
-        super().__init__(queue.SimpleQueue())
+        super().__init__()
         self._target = logging.StreamHandler(stream or sys.stderr)
-        self._pid = None
-        self._start_lock = threading.Lock()
-        self._stop = threading.Event()
-        self._writer: threading.Thread | None = None
+        self._batches = Batches(self._write_batch, name="log-writer", interval=FLUSH_INTERVAL)
 
     def setFormatter(self, fmt):
         # Formatting happens on the writer thread, through the target handler.
         self._target.setFormatter(fmt)
 
-    def prepare(self, record):
-        # Resolve the message now (arguments may change later), keep the rest for the formatter.
-        record.message = record.getMessage()
-        record.msg, record.args = record.message, None
-        return record
-
     def emit(self, record):
-        if self._pid != os.getpid():
-            self._start_writer()
-        super().emit(record)
-        if self._stop.is_set():  # logged by another exit handler after the writer's last batch
-            self.flush_queued()
+        try:
+            # Resolve the message now (arguments may change later), keep the rest for the formatter.
+            record.message = record.getMessage()
+            record.msg, record.args = record.message, None
+            self._batches.add(record)
+        except Exception:
+            self.handleError(record)
 
     def enqueue_line(self, created: float, levelno: int, name: str, message: str) -> None:
         """What `emit` does for a record, for a line made without one (`log_line`)."""
-        if self._pid != os.getpid():
-            self._start_writer()
-        self.queue.put_nowait((created, levelno, name, message))
-        if self._stop.is_set():  # queued by another exit handler after the writer's last batch
-            self.flush_queued()
+        self._batches.add((created, levelno, name, message))
 
-    def _start_writer(self) -> None:
-        with self._start_lock:
-            if self._pid == os.getpid():
-                return
-            self.queue = queue.SimpleQueue()  # a forked child must not share its parent's queue state
-            self._stop = threading.Event()
-            self._writer = threading.Thread(target=self._write_batches, name="log-writer", daemon=True)
-            self._writer.start()
-            atexit.register(self._stop_within, 2.0)
-            self._pid = os.getpid()
+    def stop(self) -> None:
+        """Write what is queued (what atexit does); lines logged after it are written at once."""
+        self._batches.stop()
 
-    def _write_batches(self) -> None:
-        while not self._stop.wait(FLUSH_INTERVAL):
-            self.flush_queued()
-        self.flush_queued()
-
-    def flush_queued(self) -> None:
-        """Write every record queued so far, in one write."""
+    def _write_batch(self, items: list) -> None:
+        """Write a batch of records and lines, in one write."""
         lines = []
-        while True:
-            try:
-                record = self.queue.get_nowait()
-            except queue.Empty:
-                break
-            if isinstance(record, tuple):
-                record = self._line_record(record)
-                if isinstance(record, str):
-                    lines.append(record + self._target.terminator)
-                    continue
+        for item in items:
+            record = self._line_record(item) if isinstance(item, tuple) else item
+            if isinstance(record, str):
+                lines.append(record + self._target.terminator)
+                continue
             try:
                 lines.append(self._target.format(record) + self._target.terminator)
             except Exception:  # a record that cannot be formatted must not lose the others
                 self._target.handleError(record)
-        if not lines:
-            return
-        try:
-            _write(self._target.stream, "".join(lines))
-        except Exception:
-            self._target.handleError(record)
+        if lines:
+            try:
+                _write(self._target.stream, "".join(lines))
+            except Exception:
+                self._target.handleError(record)
 
     def _line_record(self, item: tuple) -> "str | logging.LogRecord":
         """A queued line: formatted directly by a PlainFormatter, made into a record for any other."""
@@ -132,12 +101,6 @@ class BackgroundStreamHandler(logging.handlers.QueueHandler):
         return _dated(
             logging.makeLogRecord({"name": name, "levelno": levelno, "levelname": levelname, "msg": message}), created
         )
-
-    def _stop_within(self, seconds: float) -> None:
-        """Write what is queued at exit, but never hold a worker's shutdown hostage to it."""
-        self._stop.set()
-        if self._writer is not None:
-            self._writer.join(timeout=seconds)
 
 
 def _write(stream, text: str) -> None:

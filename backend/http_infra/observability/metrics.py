@@ -72,7 +72,7 @@ DB_CONNECTIONS = Gauge(
 def observe_all(child, values: list[float]) -> None:
     """What `child.observe(value)` for each value adds up to, in one increment per bucket touched.
     prometheus_client has no public bulk observe; a histogram's child keeps `_upper_bounds` (ending in +Inf),
-    `_buckets` and `_sum` (tests/observability/test_metrics.py holds the two ways equal)."""
+    `_buckets` and `_sum` (http_infra/tests/observability/test_batches.py holds the two ways equal)."""
     per_bucket = [0] * len(child._upper_bounds)
     for value in values:
         per_bucket[bisect.bisect_left(child._upper_bounds, value)] += 1  # the first bound >= value

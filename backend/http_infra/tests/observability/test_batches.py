@@ -79,3 +79,13 @@ def test_observe_all_adds_up_to_one_observe_per_value():
         observe_all(histograms[1].labels(status), durations)
     assert samples(bulk) == samples(one_by_one)
     assert samples(bulk)[("latency_bucket", (("le", "0.0025"), ("status", "200")))] == 9  # 0.0025, 0.0, 0.0001
+
+
+def test_after_stop_what_is_added_is_applied_at_once():
+    applied = []
+    queue = Batches(applied.extend, name="test-batches-stop", interval=60)
+    queue.add("before")
+    queue.stop()  # what atexit calls
+    assert applied == ["before"]
+    queue.add("from a later exit handler")
+    assert applied == ["before", "from a later exit handler"]

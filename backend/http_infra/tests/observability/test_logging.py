@@ -37,7 +37,7 @@ def test_records_are_written_formatted_in_order_a_batch_per_write():
     deadline = time.monotonic() + 5
     while stream.getvalue().count("\n") < 200 and time.monotonic() < deadline:
         time.sleep(FLUSH_INTERVAL / 4)
-    handler._stop_within(2.0)
+    handler.stop()
 
     assert stream.getvalue().splitlines() == [f"INFO request {n}" for n in range(200)]
     assert stream.writes < 20  # 200 records in a few batches, not a write each
@@ -48,7 +48,7 @@ def test_what_is_queued_at_exit_is_written():
     handler = _handler(stream)
     handler.handle(_record("first"))
     handler.handle(_record("last words"))
-    handler._stop_within(2.0)  # what atexit calls
+    handler.stop()  # what atexit calls
     assert stream.getvalue().splitlines() == ["INFO first", "INFO last words"]
 
 
@@ -65,7 +65,7 @@ def test_a_record_that_cannot_be_formatted_does_not_lose_the_others(capsys):
     handler.setFormatter(RefusesBad("%(levelname)s %(message)s"))
     for message in ("before", "bad", "after"):
         handler.handle(_record(message))
-    handler._stop_within(2.0)
+    handler.stop()
     assert stream.getvalue().splitlines() == ["INFO before", "INFO after"]
     assert "cannot format this one" in capsys.readouterr().err  # logging's own report of a failed record
 
@@ -105,7 +105,7 @@ def test_log_line_queues_on_a_background_handler_and_gives_others_a_record():
     log_line(logger, logging.INFO, "method=GET status=200")
     log_line(logger, logging.DEBUG, "not written: below the logger's level")
     for handler in (plain, custom, quiet):
-        handler._stop_within(2.0)
+        handler.stop()
 
     (line,) = plain_stream.getvalue().splitlines()
     assert line.endswith(" INFO test_log_line.request method=GET status=200")
