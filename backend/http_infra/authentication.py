@@ -81,9 +81,9 @@ class CachedTokenAuthentication(TokenAuthentication):
 
 
 def _own_copy(user):
-    """The cached user as an instance of the request's own (views may set attributes on request.user):
-    its field values and a fresh ModelState, as `from_db` builds them. `copy.copy` of a model goes
-    through pickling's reduce protocol: ten times the cost, on every authenticated request."""
+    """A copy of the cached user for one request (views may set attributes on request.user): its field
+    values and a fresh ModelState, as `from_db` builds them. `copy.copy` of a model goes through
+    pickling's reduce protocol: ten times the cost, on every authenticated request."""
     clone = object.__new__(type(user))
     clone.__dict__ = user.__dict__.copy()
     clone._state = ModelState()
