@@ -40,6 +40,9 @@ _HOLD_SQL = (
 _LOCK_SEGMENTS_SQL = (
     "SELECT * FROM boxoffice_lock_segments(%s::bigint, %s::bigint, %s::bigint[], %s, %s, %s, %s, %s, %s)"
 )
+_HOLD_BLOCK_SQL = (
+    "SELECT * FROM boxoffice_hold_block(%s::bigint, %s::bigint, %s::bigint[], %s::bigint[], %s, %s, %s, %s, %s, %s)"
+)
 
 
 def _hold_arguments(user, showtime_id, seat_ids, now, rate_window, *, orphans_checked: bool) -> list:
@@ -132,7 +135,6 @@ def hold_with_segments_locked(
     seat_ids: list[int],
     rate_window: RateWindow | None,
     refusal: Callable[[Plan, frozenset[int]], BookingError | None],
-    under_rule_only: bool = True,
 ) -> HoldResult:
     """Hold `seat_ids` with every seat of their segments locked, after `refusal` has looked at the hall plan and
     which of those seats are free (under the locks, so no concurrent hold can change them) and not refused.
@@ -140,8 +142,8 @@ def hold_with_segments_locked(
     Two statements in one pipelined transaction (locking.pipelined_transaction: two round trips):
     `boxoffice_lock_segments` (the count, the unlocked refusal of a seat visibly taken, the user's lock, the
     segments' rows in primary-key order) and `boxoffice_hold_seats`, told the rule was applied. A refusal
-    commits too: the request still counts against the rate limit. With `under_rule_only` (manual holds), a
-    showtime whose rule has been turned off meanwhile is held without asking `refusal`.
+    commits too: the request still counts against the rate limit. A showtime whose rule has been turned off
+    meanwhile is held without asking `refusal`.
     """
     seat_ids = normalise_seat_ids(seat_ids)
     now = timezone.now()
@@ -155,9 +157,8 @@ def hold_with_segments_locked(
             if outcome != "ok":
                 error = _refusal(outcome, ids, rate_window)
             else:
-                if under_rule_only:
-                    _remember_rule(showtime_id, under_rule)
-                if under_rule or not under_rule_only:
+                _remember_rule(showtime_id, under_rule)
+                if under_rule:
                     error = refusal(plan_at(showtime_id, revision, across, depth), frozenset(free))
                 if error is None:
                     holding.execute(
@@ -178,6 +179,38 @@ def hold_with_segments_locked(
     if row[0] == "ok":
         layout_changed(showtime_id)
     return _hold_result(row, seat_ids=seat_ids, rate_window=rate_window)
+
+
+def send_block_hold(cursor, *, user, showtime_id: int, seat_ids: list[int], expected_free: list[int], now) -> None:
+    """Best available's hold, sent on `cursor` in the caller's (pipelined) transaction: the block `seat_ids`,
+    held only if the free seats of its segments are still exactly `expected_free` (in seat-id order), with every
+    seat of those segments locked (`boxoffice_hold_block`, seat_writes.sql). `block_hold_result` reads the answer.
+    """
+    cursor.execute(
+        _HOLD_BLOCK_SQL,
+        [
+            user.pk,
+            showtime_id,
+            seat_ids,
+            expected_free,
+            now,
+            settings.HOLD_TTL_SECONDS,
+            settings.MAX_SEATS_PER_HOLD,
+            lock_timeout(),
+            USER_LOCK_NAMESPACE,
+            settings.COMPANION_RELEASE_MINUTES * 60,
+        ],
+    )
+
+
+def block_hold_result(row: tuple, *, showtime_id: int, seat_ids: list[int]) -> HoldResult | None:
+    """The answer to `send_block_hold`: None if the segments changed since the block was chosen (nothing was
+    written), else the hold, or its refusal raised."""
+    if row[0] == "stale":
+        return None
+    result = _hold_result(row, seat_ids=seat_ids, rate_window=None)
+    layout_changed(showtime_id)
+    return result
 
 
 def _refusal(outcome: str, ids, rate_window) -> BookingError:

@@ -6,15 +6,15 @@ Lock order, the same in every service, so that no two transactions can wait on e
   0. the caller's rate-limit counter row (hold and confirm, when the seat function counts the request:
      `rate_window` in seat_requests.py; a row only the same client's requests share),
   1. the acting user's advisory lock (hold and confirm only),
-  2. the ShowSeat rows, locked (`FOR UPDATE`) in primary-key order (under the no-single-seat rule, every
-     row of the requested seats' segments: `boxoffice_lock_segments`),
+  2. the ShowSeat rows, locked (`FOR UPDATE`) in primary-key order (under the no-single-seat rule and for
+     best available, every row of the requested seats' segments: `boxoffice_lock_segment_rows`),
   3. one LayoutVersion slot row (the last statement before commit).
 
 Hold, confirm and release run as one PL/pgSQL function each (seat_writes.sql, installed by migration
 0006; `call_seat_function` below), keeping this order; the admin release and the expiry sweeper use
 `seat_transaction` + `change_seats` from Python. Both end in the same `boxoffice_change_seats`. Holds
-with their segments locked (the no-single-seat rule, best available) run two statements in a
-`pipelined_transaction`, keeping the same order.
+under the no-single-seat rule run two statements in a `pipelined_transaction`, best available its read and
+its block's hold (`boxoffice_hold_block`), keeping the same order.
 """
 
 from collections.abc import Iterable, Iterator

@@ -242,7 +242,37 @@ BEGIN
 END
 $$;
 
--- The first statement of a hold under the no-single-seat rule (services/holds.py; best available too): count
+-- Lock every seat row of the requested seats' segments in primary-key order (lock order step 2, a superset of
+-- the seats) and return which of them are free, in seat-id order ('{}': none). The caller holds the user's
+-- lock already (step 1). Used by boxoffice_lock_segments and boxoffice_hold_block.
+CREATE OR REPLACE FUNCTION boxoffice_lock_segment_rows(p_showtime bigint, p_seat_ids bigint[], p_now timestamptz)
+RETURNS bigint[] LANGUAGE plpgsql AS $$
+DECLARE
+    v_free bigint[];
+BEGIN
+    -- EXECUTE: planned for the seats asked for, every call, so the plan starts from them (~0.2 ms). The
+    -- generic plan PL/pgSQL would cache depends on the statistics of the moment: without any (a new database,
+    -- a hall just seeded) it joined every seat of the showtime first, ~5 ms a call for 1,000 seats; with
+    -- them it read both tables whole, which grows with every showtime (docs/benchmarks/README.md).
+    EXECUTE $lock$
+        SELECT array_agg(locked.seat_id ORDER BY locked.seat_id)
+                   FILTER (WHERE NOT boxoffice_is_live_hold(locked.status, locked.held_until, $3)
+                                 AND locked.status <> 'booked')
+        FROM (
+            SELECT ss.seat_id, ss.status, ss.held_until
+            FROM booking_showseat ss JOIN booking_seat se ON se.id = ss.seat_id
+            WHERE ss.showtime_id = $1
+              AND (se.hall_id, se.row, se.segment) IN (
+                  SELECT s2.hall_id, s2.row, s2.segment FROM booking_seat s2 WHERE s2.id = ANY($2))
+            ORDER BY ss.id
+            FOR UPDATE OF ss
+        ) locked
+    $lock$ INTO v_free USING p_showtime, p_seat_ids, p_now;
+    RETURN COALESCE(v_free, '{}');
+END
+$$;
+
+-- The first statement of a hold under the no-single-seat rule (services/holds.py): count
 -- the request, refuse a seat visibly taken from the unlocked snapshot (no lock), take the user's lock, then
 -- lock every seat row of the requested seats' segments in primary-key order (lock order step 2, a superset of
 -- the seats), and return which of them are free (and whether the showtime is still under the rule). The
@@ -295,25 +325,35 @@ BEGIN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
-    -- EXECUTE: planned for the seats asked for, every call, so the plan starts from them (~0.2 ms). The
-    -- generic plan PL/pgSQL would cache depends on the statistics of the moment: without any (a new database,
-    -- a hall just seeded) it joined every seat of the showtime first, ~5 ms a call for 1,000 seats; with
-    -- them it read both tables whole, which grows with every showtime (docs/benchmarks/README.md).
-    EXECUTE $lock$
-        SELECT array_agg(locked.seat_id ORDER BY locked.seat_id)
-                   FILTER (WHERE NOT boxoffice_is_live_hold(locked.status, locked.held_until, $3)
-                                 AND locked.status <> 'booked')
-        FROM (
-            SELECT ss.seat_id, ss.status, ss.held_until
-            FROM booking_showseat ss JOIN booking_seat se ON se.id = ss.seat_id
-            WHERE ss.showtime_id = $1
-              AND (se.hall_id, se.row, se.segment) IN (
-                  SELECT s2.hall_id, s2.row, s2.segment FROM booking_seat s2 WHERE s2.id = ANY($2))
-            ORDER BY ss.id
-            FOR UPDATE OF ss
-        ) locked
-    $lock$ INTO v_free USING p_showtime, p_seat_ids, p_now;
-    RETURN QUERY SELECT 'ok', p_seat_ids, COALESCE(v_free, '{}'), v_revision, v_across, v_depth, v_rule;
+    v_free := boxoffice_lock_segment_rows(p_showtime, p_seat_ids, p_now);
+    RETURN QUERY SELECT 'ok', p_seat_ids, v_free, v_revision, v_across, v_depth, v_rule;
+END
+$$;
+
+-- Best available's hold (services/best_available.py), in one statement: take the user's lock, lock every seat
+-- row of the chosen block's segments (boxoffice_lock_segment_rows), and hold the block only if those segments'
+-- free seats are still exactly p_expected_free, the state it was chosen from (read under the showtime's
+-- best-available lock). Any change since (a manual hold, a release, an expiry) answers 'stale' before anything
+-- is written, and the service chooses again from a fresh read. The hold itself is boxoffice_hold_seats, told the
+-- no-single-seat rule was applied (best available avoids strandings whether the rule is on or not), which finds
+-- its rows locked. Not counted here: best available counts the request with its first statement.
+-- Outcomes: stale | those of boxoffice_hold_seats.
+CREATE OR REPLACE FUNCTION boxoffice_hold_block(
+    p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_expected_free bigint[], p_now timestamptz,
+    p_default_ttl integer, p_max_holds integer, p_lock_timeout text, p_lock_ns integer,
+    p_companion_release integer DEFAULT 3600
+) RETURNS TABLE (outcome text, seat_ids bigint[], held_until timestamptz, live_holds integer)
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
+    IF boxoffice_lock_segment_rows(p_showtime, p_seat_ids, p_now) IS DISTINCT FROM p_expected_free THEN
+        RETURN QUERY SELECT 'stale', NULL::bigint[], NULL::timestamptz, NULL::integer;
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT * FROM boxoffice_hold_seats(
+        p_user, p_showtime, p_seat_ids, p_now, p_default_ttl, p_max_holds, p_lock_timeout, p_lock_ns,
+        p_orphans_checked => true, p_companion_release => p_companion_release);
 END
 $$;
 

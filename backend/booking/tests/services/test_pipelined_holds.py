@@ -3,12 +3,15 @@
 the connection, and that a refusal, a lock wait that runs out or a killed backend still leave nothing half done.
 In autocommit, as a request runs them."""
 
+import threading
+
 import psycopg
 import pytest
 from django.db import OperationalError, connection
 
 from booking.exceptions import IdempotencyKeyReused, NoBlock, OrphanSeat, RateLimited, SeatsBusy
-from booking.models import LayoutVersion, RateCounter, SeatEvent, ShowSeat, Showtime
+from booking.models import BestAvailableRequest, LayoutVersion, RateCounter, SeatEvent, ShowSeat, Showtime
+from booking.seat_selection import best_block
 from booking.services.best_available import hold_best_available
 from booking.services.holds import hold_seats
 from booking.services.locking import after_commit, pipelined_transaction
@@ -83,17 +86,22 @@ def test_a_showtime_whose_rule_is_turned_off_is_forgotten_on_its_next_hold():
     assert ShowSeat.objects.filter(showtime=showtime, status="held").count() == 5
 
 
-def test_best_available_is_four_round_trips():
+def test_best_available_is_two_round_trips():
     showtime = make_planned_showtime("A: SSSSSSSS\nB: SSSSSSSS\nC: SSSSSSSS")
     user = UserFactory()
     hold_best_available(user=user, showtime_id=showtime.pk, quantity=2)  # reads the hall plan once
 
     with round_trips() as trips:
         result = hold_best_available(user=user, showtime_id=showtime.pk, quantity=3)
+    with round_trips() as keyed:
+        hold_best_available(user=user, showtime_id=showtime.pk, quantity=2, idempotency_key="two-trips")
 
-    # BEGIN + the showtime's lock + the seat read; the segment locks; the hold; COMMIT.
-    assert trips.count == 4
+    # BEGIN + the showtime's lock + the seat read; the hold (segment locks, check, hold) + COMMIT.
+    assert trips.count == 2
     assert len(result.seat_ids) == 3
+    # With a key: + the earlier request's lookup (an ORM read, before the seat read), + the hold's answer, read
+    # before it is recorded, + the record.
+    assert keyed.count == 5
     assert_booking_invariants()
 
 
@@ -143,7 +151,7 @@ def test_best_available_counts_the_request_in_its_transaction_at_no_round_trip()
     with round_trips() as trips:
         hold_best_available(user=user, showtime_id=showtime.pk, quantity=2, rate_window=window)
 
-    assert trips.count == 4  # as without a count
+    assert trips.count == 2  # as without a count
     assert RateCounter.objects.get(key="t:best:me").hits == 1
 
 
@@ -196,3 +204,68 @@ def test_work_after_commit_runs_once_a_pipelined_transaction_has_committed_and_n
         count_then_fail()
     assert seen == [1]
     assert _committed_hits("t:after") == 1
+
+
+def _taking_after_reads(monkeypatch, taker, seats_to_take):
+    """Make best available's seat reads each followed, before its hold, by `taker` holding the next of
+    `seats_to_take` on its own connection (a manual hold racing the choice); returns the reads' count."""
+    from booking.services import best_available
+
+    read = best_available.selection_state
+    reads = []
+
+    def read_then_take(**kwargs):
+        state = read(**kwargs)
+        if len(reads) < len(seats_to_take):
+            seat = seats_to_take[len(reads)]
+            taking = threading.Thread(target=_hold_elsewhere, args=(taker, kwargs["showtime_id"], seat))
+            taking.start()
+            taking.join(timeout=30)
+        reads.append(state)
+        return state
+
+    monkeypatch.setattr(best_available, "selection_state", read_then_take)
+    return reads
+
+
+def _hold_elsewhere(user, showtime_id, seat_id):
+    try:
+        hold_seats(user=user, showtime_id=showtime_id, seat_ids=[seat_id])
+    finally:
+        connection.close()
+
+
+def test_best_available_chooses_again_when_its_segment_changed_since_the_read(monkeypatch):
+    # The party of two is chosen from row B's centre; before its hold, someone takes B1, a seat of the same
+    # segment outside the block. The block is still free, but the segment is not as it was read: choose again.
+    showtime = make_planned_showtime("A: SSSSSS\nB: SSSSSS\nC: SSSSSS")
+    user, taker = UserFactory(), UserFactory()
+    reads = _taking_after_reads(monkeypatch, taker, [seat_at(showtime, "B1")])
+    window = _window("t:best:stale", 3)
+
+    result = hold_best_available(user=user, showtime_id=showtime.pk, quantity=2, rate_window=window)
+
+    assert len(reads) == 2
+    first = best_block(reads[0].plan, reads[0].free, 2, prices=reads[0].prices)
+    assert seat_at(showtime, "B1") not in first.seat_ids  # the first choice itself was untouched
+    again = best_block(reads[1].plan, reads[1].free, 2, prices=reads[1].prices)
+    assert set(result.seat_ids) == set(again.seat_ids)  # what the rules choose from the state after the change
+    held = set(ShowSeat.objects.filter(showtime=showtime, held_by=user).values_list("seat_id", flat=True))
+    assert held == set(result.seat_ids)
+    assert RateCounter.objects.get(key="t:best:stale").hits == 1  # the first attempt's count was kept, once
+    assert_booking_invariants()
+
+
+def test_best_available_whose_segments_keep_changing_gives_up_busy_and_holds_nothing(monkeypatch, settings):
+    settings.BEST_AVAILABLE_ATTEMPTS = 2
+    showtime = make_planned_showtime("A: SSSSSSSS")
+    user, taker = UserFactory(), UserFactory()
+    reads = _taking_after_reads(monkeypatch, taker, [seat_at(showtime, "A1"), seat_at(showtime, "A8")])
+
+    with pytest.raises(SeatsBusy):
+        hold_best_available(user=user, showtime_id=showtime.pk, quantity=2, idempotency_key="busy")
+
+    assert len(reads) == 2
+    assert not ShowSeat.objects.filter(showtime=showtime, held_by=user).exists()
+    assert not BestAvailableRequest.objects.filter(idempotency_key="busy").exists()
+    assert_booking_invariants()
