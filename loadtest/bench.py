@@ -16,7 +16,7 @@ because it is shared with whatever else is running (tests, dev servers).
 
 Server: gunicorn with config/gunicorn.conf.py (its defaults unless --workers/--threads), DEBUG off, no
 access log, migrated and seeded here through the Django services (halls of 1,000 and 5,000 seats, one
-fresh showtime per measurement, users with API tokens).
+fresh showtime per measurement, users with API tokens), then ANALYZEd, as autoanalyze would soon do.
 
 Measured, one phase each (PHASES):
   1. ceiling: pgbench runs the hold statement itself (a single-row UPDATE in autocommit) with as many
@@ -1433,6 +1433,11 @@ def local_side(
         backend, env, "shell", "-c", SEED % {"tag": secrets.token_hex(3), "showtimes": repr(specs), "users": 700}
     )
     seed = json.loads(seed_out.rsplit("SEED", 1)[1])
+    # Statistics for what was just seeded, as autoanalyze would give them within a minute or so: otherwise
+    # whether a server's first plans (the seat functions keep theirs per connection) see statistics or not
+    # depends on when autoanalyze happens to run, and the same build measured 2x apart in PostgreSQL's CPU.
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
     port = args.port if args.port and label in ("", "A") else free_port()
     server = Server(backend, env, port, args.out / f".bench-server{'-' + label if label else ''}.log")
     server.log_path.write_bytes(b"")

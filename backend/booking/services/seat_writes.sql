@@ -10,6 +10,16 @@
 -- (lock_timeout 55P03, deadlock 40P01) or a broken invariant (unique violation 23505), which the caller
 -- maps to 409s exactly as before.
 
+-- The functions the services call (hold, lock segments, hold block, release, confirm, settle, cancel) run with
+-- plan_cache_mode = force_generic_plan, which the functions they call inherit. Left to choose, PL/pgSQL's plan
+-- cache planned their statements anew on every call (a custom plan whenever the generic plan's estimate looks
+-- dearer, as it does for `= ANY($n)`), and planning was most of their cost: the seat snapshot took 115 us a call
+-- against 16 us with its plan kept; a hold + release 1.3-1.7x what it costs now (docs/benchmarks/README.md). Every
+-- statement here is a key or index lookup; the one whose generic plan is not (the segment lock) runs with
+-- EXECUTE, planned per call whatever this says. A generic plan is made from the statistics of the moment: one
+-- made before a table has any (a new database, the first minute after a bulk load) may scan a showtime's seats
+-- instead of looking them up, and is replaced once ANALYZE (autoanalyze) has run.
+
 -- Every migration that runs this file installs today's functions, whose SQL-language bodies may name
 -- columns a later migration adds: their bodies are checked when they run, not when installed.
 SET LOCAL check_function_bodies = off;
@@ -123,7 +133,7 @@ CREATE OR REPLACE FUNCTION boxoffice_hold_seats(
     p_rate_key text DEFAULT NULL, p_rate_limit integer DEFAULT NULL, p_rate_expires timestamptz DEFAULT NULL,
     p_orphans_checked boolean DEFAULT false, p_companion_release integer DEFAULT 3600
 ) RETURNS TABLE (outcome text, seat_ids bigint[], held_until timestamptz, live_holds integer)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     v_starts timestamptz;
@@ -287,7 +297,7 @@ CREATE OR REPLACE FUNCTION boxoffice_lock_segments(
     p_rate_expires timestamptz DEFAULT NULL
 ) RETURNS TABLE (outcome text, seat_ids bigint[], free bigint[], plan_revision bigint, focus_across numeric,
                  focus_depth numeric, prevent_orphans boolean)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     v_found bigint[];
@@ -343,7 +353,7 @@ CREATE OR REPLACE FUNCTION boxoffice_hold_block(
     p_default_ttl integer, p_max_holds integer, p_lock_timeout text, p_lock_ns integer,
     p_companion_release integer DEFAULT 3600
 ) RETURNS TABLE (outcome text, seat_ids bigint[], held_until timestamptz, live_holds integer)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     PERFORM set_config('lock_timeout', p_lock_timeout, true);
     PERFORM pg_advisory_xact_lock(p_lock_ns, p_user::integer);
@@ -362,7 +372,7 @@ $$;
 CREATE OR REPLACE FUNCTION boxoffice_release_holds(
     p_user bigint, p_showtime bigint, p_seat_ids bigint[], p_now timestamptz, p_lock_timeout text
 ) RETURNS TABLE (outcome text, seat_ids bigint[])
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     v_found bigint[];
@@ -421,7 +431,7 @@ CREATE OR REPLACE FUNCTION boxoffice_confirm_booking(
     p_reference text, p_lock_timeout text, p_lock_ns integer,
     p_rate_key text DEFAULT NULL, p_rate_limit integer DEFAULT NULL, p_rate_expires timestamptz DEFAULT NULL
 ) RETURNS TABLE (outcome text, seat_ids bigint[], booking_id bigint, reference text, created_at timestamptz)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     v_booking booking_booking%ROWTYPE;
@@ -541,7 +551,7 @@ CREATE OR REPLACE FUNCTION boxoffice_settle_order(
     p_order bigint, p_now timestamptz, p_method text, p_status text, p_amount_paid numeric,
     p_provider text, p_payment_id text, p_lock_timeout text, p_lock_ns integer
 ) RETURNS TABLE (outcome text, seat_ids bigint[], booking_id bigint)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     -- Not booking_order%ROWTYPE: a row type is resolved when the function is created, and the migrations
@@ -610,7 +620,7 @@ CREATE OR REPLACE FUNCTION boxoffice_cancel_seats(
     p_booking bigint, p_seat_ids bigint[], p_actor bigint, p_now timestamptz, p_enforce_cutoff boolean,
     p_default_cutoff_minutes integer, p_reason text, p_lock_timeout text, p_lock_ns integer
 ) RETURNS TABLE (outcome text, seat_ids bigint[], refund_id bigint, refund_amount numeric)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     v_user bigint;

@@ -2,14 +2,17 @@
 out, a unique violation (the database's last line of defence), a backend killed mid-hold. Real
 connections and threads on real PostgreSQL; the invariants are checked after each."""
 
+import re
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from booking import services
 from booking.exceptions import RateLimited, SeatsBusy, SeatUnavailable
 from booking.models import Booking, BookingSeat, LayoutVersion, RateCounter, SeatEvent, ShowSeat
 from booking.services.bookings import confirm_booking, new_booking_reference
@@ -141,6 +144,20 @@ def test_each_seat_write_is_one_statement_and_a_hot_seat_loser_too(show, django_
         confirm_booking(user=user, showtime_id=show.pk, seat_ids=seats[1:], idempotency_key="k-1")
     with django_assert_num_queries(1):
         assert confirm_booking(user=user, showtime_id=show.pk, seat_ids=seats[1:], idempotency_key="k-1").replayed
+
+
+def test_every_seat_function_a_service_calls_keeps_its_statements_planned_once():
+    """PL/pgSQL re-planned these functions' statements on every call (custom plans) unless told to keep the
+    generic plan; planning was most of a hold's cost in PostgreSQL (seat_writes.sql's header)."""
+    called = set()
+    for module in Path(services.__file__).parent.glob("*.py"):
+        called |= set(re.findall(r"FROM (boxoffice_\w+)\(", module.read_text()))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proname, proconfig FROM pg_proc WHERE proname = ANY(%s)", [sorted(called)])
+        settings_by_function = dict(cursor.fetchall())
+
+    assert {"boxoffice_hold_seats", "boxoffice_release_holds", "boxoffice_confirm_booking"} <= called
+    assert settings_by_function == {name: ["plan_cache_mode=force_generic_plan"] for name in called}
 
 
 def _window(key: str, limit: int) -> RateWindow:
