@@ -269,3 +269,35 @@ def test_best_available_whose_segments_keep_changing_gives_up_busy_and_holds_not
     assert not ShowSeat.objects.filter(showtime=showtime, held_by=user).exists()
     assert not BestAvailableRequest.objects.filter(idempotency_key="busy").exists()
     assert_booking_invariants()
+
+
+def test_a_lock_wait_that_runs_out_in_best_availables_hold_is_seats_busy_and_changes_nothing(settings, blocker):
+    settings.LOCK_TIMEOUT_MS = 200
+    showtime = make_planned_showtime("A: SSSSSS")
+    user = UserFactory()
+    before = _state(showtime)
+    blocker.lock_seat(showtime_id=showtime.pk, seat_id=seat_at(showtime, "A6"))  # same segment, not chosen
+
+    with pytest.raises(SeatsBusy):
+        hold_best_available(user=user, showtime_id=showtime.pk, quantity=2, rate_window=_window("t:best:busy", 3))
+
+    assert _state(showtime) == before
+    assert _committed_hits("t:best:busy") is None  # rolled back with the rest
+    blocker.release()
+    assert len(hold_best_available(user=user, showtime_id=showtime.pk, quantity=2).seat_ids) == 2
+    assert_booking_invariants()
+
+
+def test_a_backend_killed_mid_best_available_hold_leaves_no_partial_change(blocker):
+    showtime = make_planned_showtime("A: SSSSSS")
+    user = UserFactory()
+    before = _state(showtime)
+    blocker.lock_seat(showtime_id=showtime.pk, seat_id=seat_at(showtime, "A1"))  # waited on by the segment locks
+
+    outcome = kill_while_waiting(
+        lambda: hold_best_available(user=user, showtime_id=showtime.pk, quantity=2), blocker=blocker
+    )
+
+    assert isinstance(outcome.get("error"), OperationalError), outcome
+    assert _state(showtime) == before
+    assert_booking_invariants()
