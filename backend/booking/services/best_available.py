@@ -25,7 +25,7 @@ from booking.services.locking import (
     lock_timeout,
     pipelined_transaction,
 )
-from booking.services.seat_requests import COUNT_HIT_SQL, RateWindow, normalise_seat_ids
+from booking.services.seat_requests import COUNT_HIT_SQL, RateWindow
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def _attempt(*, user, request: dict, idempotency_key: str | None, rate_window: R
                         holding,
                         user=user,
                         showtime_id=showtime_id,
-                        seat_ids=normalise_seat_ids(block.seat_ids),
+                        seat_ids=block.seat_ids,
                         expected_free=_free_in_segments(state, block),
                         now=now,
                     )
@@ -166,7 +166,7 @@ def _free_in_segments(state, block: Choice) -> list[int]:
 
 def _held(row: tuple, block: Choice, showtime_id: int, *, counted: bool) -> BestAvailableResult:
     """The block hold's answer; _Stale if its segments changed since they were read (nothing was written)."""
-    held = block_hold_result(row, showtime_id=showtime_id, seat_ids=normalise_seat_ids(block.seat_ids))
+    held = block_hold_result(row, showtime_id=showtime_id, seat_ids=block.seat_ids)
     if held is None:
         raise _Stale(counted=counted)
     return BestAvailableResult(seat_ids=held.seat_ids, held_until=held.held_until, fallback=block.fallback)

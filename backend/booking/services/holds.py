@@ -45,19 +45,26 @@ _HOLD_BLOCK_SQL = (
 )
 
 
+def _hold_settings() -> list:
+    """What every hold statement is told, in its parameters' order: the TTL, the per-user cap, the lock timeout
+    and the user lock's namespace."""
+    return [settings.HOLD_TTL_SECONDS, settings.MAX_SEATS_PER_HOLD, lock_timeout(), USER_LOCK_NAMESPACE]
+
+
+def _companion_release_seconds() -> int:
+    return settings.COMPANION_RELEASE_MINUTES * 60
+
+
 def _hold_arguments(user, showtime_id, seat_ids, now, rate_window, *, orphans_checked: bool) -> list:
     return [
         user.pk,
         showtime_id,
         seat_ids,
         now,
-        settings.HOLD_TTL_SECONDS,
-        settings.MAX_SEATS_PER_HOLD,
-        lock_timeout(),
-        USER_LOCK_NAMESPACE,
+        *_hold_settings(),
         *rate_arguments(rate_window),
         orphans_checked,
-        settings.COMPANION_RELEASE_MINUTES * 60,
+        _companion_release_seconds(),
     ]
 
 
@@ -181,34 +188,24 @@ def hold_with_segments_locked(
     return _hold_result(row, seat_ids=seat_ids, rate_window=rate_window)
 
 
-def send_block_hold(cursor, *, user, showtime_id: int, seat_ids: list[int], expected_free: list[int], now) -> None:
+def send_block_hold(cursor, *, user, showtime_id: int, seat_ids, expected_free: list[int], now) -> None:
     """Best available's hold, sent on `cursor` in the caller's (pipelined) transaction: the block `seat_ids`,
     held only if the free seats of its segments are still exactly `expected_free` (in seat-id order), with every
     seat of those segments locked (`boxoffice_hold_block`, seat_writes.sql). `block_hold_result` reads the answer.
     """
+    seat_ids = normalise_seat_ids(seat_ids)
     cursor.execute(
         _HOLD_BLOCK_SQL,
-        [
-            user.pk,
-            showtime_id,
-            seat_ids,
-            expected_free,
-            now,
-            settings.HOLD_TTL_SECONDS,
-            settings.MAX_SEATS_PER_HOLD,
-            lock_timeout(),
-            USER_LOCK_NAMESPACE,
-            settings.COMPANION_RELEASE_MINUTES * 60,
-        ],
+        [user.pk, showtime_id, seat_ids, expected_free, now, *_hold_settings(), _companion_release_seconds()],
     )
 
 
-def block_hold_result(row: tuple, *, showtime_id: int, seat_ids: list[int]) -> HoldResult | None:
+def block_hold_result(row: tuple, *, showtime_id: int, seat_ids) -> HoldResult | None:
     """The answer to `send_block_hold`: None if the segments changed since the block was chosen (nothing was
     written), else the hold, or its refusal raised."""
     if row[0] == "stale":
         return None
-    result = _hold_result(row, seat_ids=seat_ids, rate_window=None)
+    result = _hold_result(row, seat_ids=normalise_seat_ids(seat_ids), rate_window=None)
     layout_changed(showtime_id)
     return result
 
